@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each first installs what is
+# missing (scripts/bootstrap.sh), then builds.
+SWIFT ?= swift
+BIN_RELEASE := .build/release/celeriac
+
+.PHONY: demo test bootstrap build release bench fuzz clean
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+demo: bootstrap
+	$(SWIFT) build -c release --product celeriac
+	@scripts/demo.sh $(BIN_RELEASE)
+
+test:
+	@scripts/bootstrap.sh --test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: bootstrap
+	$(SWIFT) build
+
+release: bootstrap
+	$(SWIFT) build -c release
+
+bench:
+	@scripts/bootstrap.sh --test
+	$(SWIFT) build -c release --product celeriac-bench --product celeriac
+	.build/release/celeriac-bench all $(if $(QUICK),--quick,)
+
+fuzz:
+	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)
+
+clean:
+	$(SWIFT) package clean

@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target gets the same settings: Swift 6 language mode (the tools default) with strict
+/// concurrency, plus the upcoming features the models in STYLE.md turn on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
+let package = Package(
+    name: "celeriac",
+    products: [
+        .executable(name: "celeriac", targets: ["celeriac"]),
+        .library(name: "CeleriacRESP", targets: ["CeleriacRESP"]),
+        .library(name: "CeleriacRedis", targets: ["CeleriacRedis"]),
+        .library(name: "CeleriacTestSupport", targets: ["CeleriacTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: RESP codec
+        .target(
+            name: "CeleriacRESP",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacRESPTests",
+            dependencies: [
+                "CeleriacRESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Redis client
+        .target(
+            name: "CeleriacRedis",
+            dependencies: ["CeleriacRESP", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "DequeModule", package: "swift-collections")] + nio,
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacRedisTests",
+            dependencies: ["CeleriacRedis", "CeleriacTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support
+        .target(
+            name: "CeleriacTestSupport",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "celeriac",
+            dependencies: [
+                "CeleriacRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "celeriac-bench",
+            dependencies: [
+                "CeleriacRedis", "CeleriacTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/celeriac-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacCLITests",
+            dependencies: ["celeriac", "CeleriacTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
