@@ -107,7 +107,9 @@ struct Cursor {
             return .bulkError(text(range))
         case .verbatimString:
             guard let payload = try blob(nullable: false), let range = payload else { return nil }
-            guard range.count >= 4, bytes[range.lowerBound + 3] == UInt8(ascii: ":") else {
+            guard range.count >= 4, bytes[range.lowerBound + 3] == UInt8(ascii: ":"),
+                bytes[range.lowerBound..<(range.lowerBound + 3)].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            else {
                 throw RESPParseError(.invalidVerbatim, at: range.lowerBound)
             }
             let format = text(range.lowerBound..<(range.lowerBound + 3))
