@@ -1,0 +1,93 @@
+import Foundation
+
+/// Drives a program in a real terminal: a detached tmux session on a private socket (so a
+/// user's own tmux is never touched), with keys sent and the screen read back as text.
+public final class TmuxSession: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let socket: String
+    public let name = "celeriac"
+    private let tmux: URL
+    private let lock = NSLock()
+    private var killed = false
+
+    /// Starts `command` (a shell command line) in a new session of `width`×`height` cells.
+    public init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        guard let tmux = ProjectPaths.which("tmux") else {
+            throw Failure(description: "tmux is not installed: run scripts/bootstrap.sh --test")
+        }
+        self.tmux = tmux
+        socket = "celeriac-test-\(UUID().uuidString.prefix(8))"
+        let exports = environment.map { "export \($0.key)='\($0.value)';" }.joined(separator: " ")
+        // `remain-on-exit` keeps the pane after the program ends so its last screen and exit
+        // status can still be read.
+        let output = try run([
+            "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
+            "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 bash -c \"\(exports) \(command.replacingOccurrences(of: "\"", with: "\\\""))\"",
+        ])
+        guard output.status == 0 else { throw Failure(description: "tmux new-session failed: \(output.stderr)") }
+        _ = try run(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws -> ProcessOutput {
+        try ProcessRunner.run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, timeout: 10)
+    }
+
+    /// The visible screen as text, one line per row.
+    public func capture() -> String {
+        (try? run(["capture-pane", "-p", "-t", name]))?.stdout ?? ""
+    }
+
+    /// Sends keys as tmux names them (`q`, `Enter`, `Escape`, `C-l`, `Tab`, `Down`, ...).
+    public func send(_ keys: String...) {
+        _ = try? run(["send-keys", "-t", name] + keys)
+    }
+
+    /// Sends literal text, typed character by character.
+    public func type(_ text: String) {
+        _ = try? run(["send-keys", "-t", name, "-l", text])
+    }
+
+    /// Waits until `predicate` holds for the screen, up to `timeout` seconds; returns the last
+    /// screen read, or nil when the wait ran out.
+    public func waitFor(timeout: TimeInterval = 20, _ predicate: (String) -> Bool) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            let screen = capture()
+            if predicate(screen) { return screen }
+            usleep(100_000)
+        } while Date() < deadline
+        return nil
+    }
+
+    /// Waits until the screen shows `text`.
+    public func waitFor(_ text: String, timeout: TimeInterval = 20) -> String? {
+        waitFor(timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Whether the program in the pane has exited.
+    public var programExited: Bool {
+        let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead}"])
+        return output?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// The exit status of the program once it has exited.
+    public var exitStatus: Int? {
+        let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
+        return output.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Ends the session and its server.
+    public func kill() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !killed else { return }
+        killed = true
+        _ = try? run(["kill-server"])
+    }
+
+    deinit { kill() }
+}
