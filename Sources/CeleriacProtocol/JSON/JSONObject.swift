@@ -103,3 +103,19 @@ public struct JSONObject: Sendable, Hashable {
         members.reserveCapacity(count)
     }
 }
+
+extension JSONObject {
+    /// Sets or removes `key`, placing a new key where `order` (the sender's key order) says it
+    /// belongs relative to the keys already present. Keys already present keep their place.
+    public mutating func setOrdered(_ key: String, _ value: JSONValue?, order: [String]) {
+        guard let value else {
+            removeValue(forKey: key)
+            return
+        }
+        guard let rank = order.firstIndex(of: key) else {
+            self[key] = value
+            return
+        }
+        set(key, value, after: Array(order[..<rank]))
+    }
+}
