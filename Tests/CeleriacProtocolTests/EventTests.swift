@@ -50,10 +50,10 @@ struct EventTests {
         case .taskRetried:
             fields = EventFields.taskRetried(uuid: uuid, exception: try #require(event.exception), traceback: try #require(event.traceback))
         case .taskRevoked:
-            fields = EventFields.taskRevoked(uuid: uuid, terminated: try #require(event.terminated), signum: event.signum,
-                                             expired: try #require(event.expired))
+            fields = EventFields.taskRevoked(uuid: uuid, terminated: try #require(event.terminated as Bool?), signum: event.signum,
+                                             expired: try #require(event.expired as Bool?))
         case .taskRejected:
-            fields = EventFields.taskRejected(uuid: uuid, requeue: try #require(event.requeue))
+            fields = EventFields.taskRejected(uuid: uuid, requeue: try #require(event.requeue as Bool?))
         case .workerOnline, .workerHeartbeat, .workerOffline:
             if event.active == nil {
                 fields = EventFields.requestedHeartbeat(freq: Int(try #require(event.freq)), swVer: try #require(event.swVer),
