@@ -49,14 +49,17 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The position of `key`, or nil.
     public func index(of key: String) -> Int? {
-        members.firstIndex { $0.key == key }
+        // Comparing lengths first skips most full string comparisons.
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     /// The value of `key`. Setting a new key appends it; setting an existing key replaces the
     /// value in place (as Python's `dict.__setitem__`); setting nil removes the key.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            let length = key.utf8.count
+            for member in members where member.key.utf8.count == length && member.key == key { return member.value }
             return nil
         }
         set {

@@ -11,6 +11,8 @@ public struct JSONParser {
     private let maxDepth: Int
     private var position = 0
     private var depth = 0
+    /// The FNV-1a hash of the last string parsed with `hashing: true` (object keys).
+    private var lastStringHash: UInt64 = 0
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -150,6 +152,9 @@ public struct JSONParser {
         // Python keeps the last value of a repeated key at the key's first position. Small
         // objects check by scanning; big ones switch to an index so hostile input stays linear.
         var indexByKey: [String: Int]?
+        var hashes: [UInt64] = []
+        members.reserveCapacity(8)
+        hashes.reserveCapacity(8)
         skipWhitespace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -164,7 +169,7 @@ public struct JSONParser {
             guard bytes[position] == UInt8(ascii: "\"") else {
                 throw JSONParseError(.unexpectedByte, at: position, "expecting a property name in double quotes, found \(describeByte(at: position))")
             }
-            let key = try parseString()
+            let key = try parseString(hashing: true)
             skipWhitespace()
             guard position < bytes.count else {
                 throw JSONParseError(.unexpectedEnd, at: position, "expecting ':' after a property name")
@@ -175,6 +180,7 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
+            let hash = lastStringHash
             if var index = indexByKey {
                 if let existing = index[key] {
                     members[existing].value = value
@@ -183,10 +189,11 @@ public struct JSONParser {
                     members.append(JSONObject.Member(key: key, value: value))
                 }
                 indexByKey = index
-            } else if let existing = members.firstIndex(where: { $0.key == key }) {
+            } else if let existing = Self.firstIndex(of: key, hash: hash, in: members, hashes: hashes) {
                 members[existing].value = value
             } else {
                 members.append(JSONObject.Member(key: key, value: value))
+                hashes.append(hash)
                 if members.count > 32 {
                     var index: [String: Int] = [:]
                     for (offset, member) in members.enumerated() { index[member.key] = offset }
@@ -206,6 +213,24 @@ public struct JSONParser {
         }
         depth -= 1
         return .object(JSONObject(uncheckedMembers: members))
+    }
+
+    /// FNV-1a over a key's UTF-8: comparing these first keeps the repeated-key check cheap.
+    @inline(__always)
+    private static func keyHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    @inline(__always)
+    private static func firstIndex(of key: String, hash: UInt64, in members: [JSONObject.Member], hashes: [UInt64]) -> Int? {
+        for index in hashes.indices where hashes[index] == hash && members[index].key == key {
+            return index
+        }
+        return nil
     }
 
     // MARK: Numbers
@@ -288,7 +313,7 @@ public struct JSONParser {
 
     // MARK: Strings
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    private mutating func parseString(hashing: Bool = false) throws(JSONParseError) -> String {
         let open = position
         position += 1  // opening quote
         let start = position
@@ -299,6 +324,7 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
+                if hashing { lastStringHash = Self.keyHash(slice) }
                 if asciiOnly { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError(.invalidUTF8, at: start + firstInvalidUTF8(slice), "string is not valid UTF-8")
@@ -321,6 +347,7 @@ public struct JSONParser {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
+                if hashing { lastStringHash = buffer.withUnsafeBufferPointer { Self.keyHash($0) } }
                 guard let text = String(validating: buffer, as: UTF8.self) else {
                     throw JSONParseError(.invalidUTF8, at: start, "string is not valid UTF-8")
                 }

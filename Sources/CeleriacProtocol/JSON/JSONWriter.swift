@@ -106,61 +106,74 @@ public struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Bytes that can be copied as they are (printable ASCII other than `"` and `\`).
+    private static let plainByte: [Bool] = (0..<256).map { byte in
+        byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
+    }
+
     /// Appends a quoted, escaped string the way Python's `json` encoder does.
     static func appendString(_ text: String, to out: inout [UInt8], ensureASCII: Bool) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            var index = 0
-            let count = utf8.count
-            while index < count {
-                let byte = utf8[index]
-                if byte >= 0x20 && byte < 0x7F {
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                        out.append(UInt8(ascii: "\\"))
+            plainByte.withUnsafeBufferPointer { plain in
+                var index = 0
+                let count = utf8.count
+                while index < count {
+                    // Copy the longest run of plain bytes in one go.
+                    let runStart = index
+                    while index < count && plain[Int(utf8[index])] { index += 1 }
+                    if index > runStart {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                     }
-                    out.append(byte)
-                    index += 1
-                    continue
-                }
-                if byte < 0x80 {
-                    switch byte {
-                    case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                    case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                    case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                    case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-                    case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-                    case 0x7F where !ensureASCII: out.append(byte)
-                    default: appendUnicodeEscape(UInt32(byte), to: &out)
-                    }
-                    index += 1
-                    continue
-                }
-                // A multi-byte sequence; the String guarantees it is valid UTF-8.
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                let end = min(index + length, count)
-                if !ensureASCII {
-                    out.append(contentsOf: utf8[index..<end])
-                    index = end
-                    continue
-                }
-                var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                var next = index + 1
-                while next < end {
-                    scalar = scalar << 6 | UInt32(utf8[next] & 0x3F)
-                    next += 1
-                }
-                index = end
-                if scalar >= 0x10000 {
-                    let value = scalar - 0x10000
-                    appendUnicodeEscape(0xD800 + (value >> 10), to: &out)
-                    appendUnicodeEscape(0xDC00 + (value & 0x3FF), to: &out)
-                } else {
-                    appendUnicodeEscape(scalar, to: &out)
+                    guard index < count else { break }
+                    index = appendEscaped(utf8, at: index, to: &out, ensureASCII: ensureASCII)
                 }
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escape for the byte (or UTF-8 sequence) at `index`; returns the next index.
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int, to out: inout [UInt8],
+                                      ensureASCII: Bool) -> Int
+    {
+        let byte = utf8[index]
+        if byte < 0x80 {
+            switch byte {
+            case 0x22: out.append(UInt8(ascii: "\\")); out.append(0x22)
+            case 0x5C: out.append(UInt8(ascii: "\\")); out.append(0x5C)
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
+            case 0x7F where !ensureASCII: out.append(byte)
+            default: appendUnicodeEscape(UInt32(byte), to: &out)
+            }
+            return index + 1
+        }
+        // A multi-byte sequence; the String guarantees it is valid UTF-8.
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        let end = min(index + length, utf8.count)
+        if !ensureASCII {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[index..<end]))
+            return end
+        }
+        var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        var next = index + 1
+        while next < end {
+            scalar = scalar << 6 | UInt32(utf8[next] & 0x3F)
+            next += 1
+        }
+        if scalar >= 0x10000 {
+            let value = scalar - 0x10000
+            appendUnicodeEscape(0xD800 + (value >> 10), to: &out)
+            appendUnicodeEscape(0xDC00 + (value & 0x3FF), to: &out)
+        } else {
+            appendUnicodeEscape(scalar, to: &out)
+        }
+        return end
     }
 
     @inline(__always)
