@@ -64,6 +64,16 @@ struct TaskMessageTests {
         }
     }
 
+    @Test("expiration is kombu's str(int(seconds * 1000)), never a trap")
+    func expiration() throws {
+        var builder = TaskMessageBuilder(id: "i", name: "t", origin: "o", replyTo: "r", deliveryTag: "d")
+        for (seconds, expected) in [(60.0, "60000"), (1.5, "1500"), (0.0019, "1"), (-5, "0"), (.nan, "0"),
+                                    (.infinity, "9223372036854775807")] as [(Double, String)] {
+            builder.expirationSeconds = seconds
+            #expect(try builder.build().properties.expiration == expected, "\(seconds)")
+        }
+    }
+
     @Test("custom headers merge like dict.update")
     func customHeaders() throws {
         var builder = TaskMessageBuilder(id: "id-1", name: "demo.add", origin: "gen1@host", replyTo: "r", deliveryTag: "t")
@@ -148,6 +158,8 @@ struct TaskMessageTests {
         for bad in ["2023-02-29T00:00:00", "2024-13-01", "x", "2024-01-01T25:00", "2024-01-01T00:00+0100"] {
             #expect(throws: ProtocolError.self) { try CeleryDateTime.parse(bad) }
         }
+        #expect(CeleryDateTime(timeIntervalSince1970: .nan).isoformat == "1970-01-01T00:00:00+00:00")
+        #expect(CeleryDateTime(timeIntervalSince1970: .infinity).year == 9999)
         let eta = TaskMessageBuilder.eta(countdown: 10, from: Date(timeIntervalSince1970: 1_795_585_244.5))
         #expect(eta.isoformat == "2026-11-25T05:40:54.500000+00:00")
     }

@@ -171,7 +171,7 @@ public struct PythonSafeRepr {
                 if case .close(let closer) = token {
                     // The cut value was the last one in its container: just close it.
                     output += closer
-                    openClosers.removeLast()
+                    _ = openClosers.popLast()
                     level -= 1
                     continue
                 }
@@ -188,7 +188,7 @@ public struct PythonSafeRepr {
                 level += 1
             case .close(let closer):
                 piece = closer
-                openClosers.removeLast()
+                _ = openClosers.popLast()
                 level -= 1
             case .separator(let text), .elided(let text):
                 piece = text

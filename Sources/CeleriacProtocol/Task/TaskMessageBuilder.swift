@@ -119,11 +119,21 @@ public struct TaskMessageBuilder: Sendable {
             replyTo: replyTo,
             origin: originInProperties ? origin : nil,
             deliveryMode: 2,
-            expiration: expirationSeconds.map { String(Int64(($0 * 1000).rounded(.towardZero))) },
+            expiration: expirationSeconds.map(Self.expirationMilliseconds),
             deliveryInfo: DeliveryInfo(exchange: "", routingKey: queue),
             priority: priority,
             deliveryTag: deliveryTag
         )
+    }
+
+    /// kombu's `str(int(seconds * 1000))`, with negative TTLs as 0 (Celery clamps them) and
+    /// values too large for 64 bits clamped instead of trapping.
+    static func expirationMilliseconds(_ seconds: Double) -> String {
+        let milliseconds = (seconds * 1000).rounded(.towardZero)
+        guard milliseconds.isFinite || milliseconds == .infinity else { return "0" }
+        if milliseconds <= 0 { return "0" }
+        if milliseconds >= 9.2e18 { return String(Int64.max) }
+        return String(Int64(milliseconds))
     }
 
     /// The message. Headers built here always pass ``TaskHeaders`` validation; if a custom

@@ -36,9 +36,14 @@ public struct CeleryDateTime: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The UTC datetime of a Unix time in seconds, rounded to the microsecond as Python does.
+    /// Times outside years 1–9999 (Python's range) are clamped to it; NaN counts as the epoch.
     public init(timeIntervalSince1970 seconds: Double) {
         let micros = (seconds * 1_000_000).rounded(.toNearestOrEven)
-        let clamped = max(min(micros, 253_402_300_799_000_000), -62_135_596_800_000_000)
+        guard !micros.isNaN else {
+            self.init(epochMicroseconds: 0)
+            return
+        }
+        let clamped = Swift.max(Swift.min(micros, 253_402_300_799_000_000), -62_135_596_800_000_000)
         self.init(epochMicroseconds: Int64(clamped))
     }
 
