@@ -37,6 +37,42 @@ struct ControlTests {
         }
     }
 
+    @Test("decoded requests and replies equal the fixtures' own decoding")
+    func decodedMatchesFixture() throws {
+        var checked = 0
+        for name in try Fixtures.names() {
+            let fixture = try Fixtures.load(name)
+            var pairs: [JSONValue] = []
+            if let request = fixture["request"] { pairs.append(request) }
+            pairs += fixture["replies"]?.arrayValue ?? []
+            for pair in pairs {
+                guard let text = pair["command"]?.arrayValue?.last?.stringValue, let decoded = pair["decoded"] else { continue }
+                let envelope = try KombuEnvelope.decode(Array(text.utf8))
+                #expect(try envelope.decodeBody() == decoded["body"], "\(name)")
+                #expect(.object(envelope.headers) == decoded["headers"], "\(name)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 60)
+    }
+
+    @Test("Flower's broadcasts parse as typed commands and rebuild to the same body")
+    func flowerBroadcasts() throws {
+        let fixture = try Fixtures.load("flower-broadcasts.json")
+        let requests = try #require(fixture["requests"]?.arrayValue)
+        let methods = try #require(fixture["methods_in_order"]?.arrayValue)
+        #expect(requests.count == methods.count)
+        for (body, method) in zip(requests, methods) {
+            let request = try ControlRequest(raw: try #require(body.objectValue))
+            #expect(.string(request.method) == method)
+            let command = try request.command()
+            if case .other = command { Issue.record("\(request.method) not typed") }
+            let rebuilt = ControlRequest(command: command, destination: request.destination, pattern: request.pattern,
+                                         matcher: request.matcher, ticket: request.ticket, replyTo: request.replyTo)
+            #expect(rebuilt.raw == request.raw, "\(request.method)")
+        }
+    }
+
     @Test("every control reply decodes and re-encodes byte for byte")
     func repliesRoundTrip() throws {
         var count = 0
@@ -83,6 +119,13 @@ struct ControlTests {
         #expect(try firstResult("pidbox-unknown-command.json") == ControlReplies.unknownMethod("no_such_command"))
         #expect(try firstResult("pidbox-reserved-empty.json") == [])
 
+        let names = ["demo.add", "demo.echo", "demo.fail", "demo.flaky", "demo.limited", "demo.mul", "demo.noop", "demo.sleep",
+                     "demo.soft", "demo.xsum"]
+        let entries = names.reversed().map { ($0, $0 == "demo.limited" ? [("rate_limit", "10/m")] : []) }
+        #expect(try firstResult("pidbox-registered.json") == ControlReplies.registered(entries))
+        #expect(try firstResult("pidbox-revoked.json") == ControlReplies.revokedIDs([
+            "15d5c556-38cd-4b46-a01b-9c45ca3b9090", "b149424c-5305-4d2f-b4b3-7fe4767fe301",
+            "d10e8505-f432-47f9-b58d-83359c9bb147", "684d1e1b-3a60-4cf9-bcfe-cbaa22b62689"]))
         let registered = try #require(try firstResult("pidbox-registered.json").arrayValue)
         #expect(registered.contains(ControlReplies.registeredEntry("demo.limited", attributes: [("rate_limit", "10/m")])))
         #expect(registered.contains(ControlReplies.registeredEntry("demo.add")))

@@ -74,6 +74,20 @@ struct TaskMessageTests {
         }
     }
 
+    @Test("a retry republishes what Task.retry() publishes")
+    func retry() throws {
+        var previous = try TaskMessage.decode(Array(try Fixtures.commandValue("task-flaky.json").utf8))
+        for file in ["task-retry-republish-1.json", "task-retry-republish-2.json"] {
+            let text = try Fixtures.commandValue(file)
+            let captured = try TaskMessage.decode(Array(text.utf8))
+            let builder = TaskMessageBuilder.retry(of: previous, eta: captured.headers.eta,
+                                                   deliveryTag: try #require(captured.properties.deliveryTag))
+            let rebuilt = try builder.build()
+            #expect(String(decoding: rebuilt.encoded(), as: UTF8.self) == text, "\(file)")
+            previous = rebuilt
+        }
+    }
+
     @Test("custom headers merge like dict.update")
     func customHeaders() throws {
         var builder = TaskMessageBuilder(id: "id-1", name: "demo.add", origin: "gen1@host", replyTo: "r", deliveryTag: "t")

@@ -163,3 +163,23 @@ public struct TaskRequestInfo: Sendable, Hashable {
          "worker_pid": workerPID.map(JSONValue.integer) ?? .null]
     }
 }
+
+extension ControlReplies {
+    /// `active` / `reserved`: a list of request dicts.
+    public static func requests(_ requests: [TaskRequestInfo]) -> JSONValue {
+        .array(requests.map(\.jsonValue))
+    }
+
+    /// `revoked`: the revoked ids.
+    public static func revokedIDs(_ ids: [String]) -> JSONValue {
+        .array(ids.map(JSONValue.string))
+    }
+
+    /// `registered`: the entries, sorted by task name as Celery sorts them.
+    public static func registered(_ entries: [(name: String, attributes: [(String, String)])]) -> JSONValue {
+        .array(entries.sorted { $0.name < $1.name }.map { registeredEntry($0.name, attributes: $0.attributes) })
+    }
+
+    /// `report`: `{"ok": text}`.
+    public static func report(_ text: String) -> JSONValue { ok(text) }
+}
