@@ -74,6 +74,36 @@ struct TaskMessageTests {
         }
     }
 
+    @Test("chain steps and chord bodies are published as the worker publishes them")
+    func canvasSteps() throws {
+        func captured(_ file: String) throws -> (String, TaskMessage) {
+            let text = try Fixtures.commandValue(file)
+            return (text, try TaskMessage.decode(Array(text.utf8)))
+        }
+        let (_, first) = try captured("task-chain-first.json")
+        let (secondText, second) = try captured("task-chain-second.json")
+        let secondBuilder = try #require(TaskMessageBuilder.nextChainStep(
+            after: first, result: 3, origin: second.headers.origin ?? "", deliveryTag: second.properties.deliveryTag ?? ""))
+        #expect(String(decoding: try secondBuilder.build().encoded(), as: UTF8.self) == secondText)
+        let (lastText, last) = try captured("task-chain-last.json")
+        let lastBuilder = try #require(TaskMessageBuilder.nextChainStep(
+            after: second, result: 6, origin: last.headers.origin ?? "", deliveryTag: last.properties.deliveryTag ?? ""))
+        #expect(String(decoding: try lastBuilder.build().encoded(), as: UTF8.self) == lastText)
+        #expect(TaskMessageBuilder.nextChainStep(after: last, result: 60, origin: "o", deliveryTag: "t") == nil)
+
+        let (_, header) = try captured("task-chord-header-0.json")
+        let (bodyText, body) = try captured("task-chord-body.json")
+        let signature = try #require(header.body.embed.chord)
+        // The body was published by the worker that finished the last header part.
+        var completing = header
+        try completing.headers.set("id", .string(try #require(body.headers.parentID)))
+        try completing.headers.set("root_id", .string(try #require(body.headers.parentID)))
+        let bodyBuilder = TaskMessageBuilder.chordBody(signature, results: [2, 4, 6], completedBy: completing,
+                                                       origin: try #require(body.headers.origin),
+                                                       deliveryTag: try #require(body.properties.deliveryTag))
+        #expect(String(decoding: try bodyBuilder.build().encoded(), as: UTF8.self) == bodyText)
+    }
+
     @Test("a retry republishes what Task.retry() publishes")
     func retry() throws {
         var previous = try TaskMessage.decode(Array(try Fixtures.commandValue("task-flaky.json").utf8))
