@@ -82,3 +82,25 @@ struct ResultMetaTests {
         }
     }
 }
+
+@Suite("chord parts")
+struct ChordPartTests {
+    @Test("chord part values and keys match the captured CHORD_PART_RETURN calls")
+    func chordParts() throws {
+        let sequence = try #require(try Fixtures.load("chord-redis-flow.json")["sequence"]?.arrayValue)
+        let calls = sequence.compactMap { $0["send"]?.arrayValue }.filter { $0.first == "EVALSHA" && $0.count == 17 }
+        #expect(calls.count >= 3)
+        for call in calls {
+            let keys = ChordPart.Keys(groupID: "5cb83ec8-9db8-46a9-9bec-ea2b1198f66e")
+            let names: [String] = [keys.results, keys.sizeAdjustment, keys.size, keys.dedup, keys.group, keys.claim]
+            let expected: [JSONValue] = names.map { JSONValue.string($0) }
+            #expect(Array(call[3...8]) == expected)
+            let text = try #require(call[10].stringValue)
+            let part = try ChordPart.decode(Array(text.utf8))
+            #expect(call[9] == .string(part.taskID))
+            #expect(part.state == .success)
+            #expect(String(decoding: part.encoded(), as: UTF8.self) == text)
+        }
+        #expect(throws: ProtocolError.self) { try ChordPart.decode(Array("[1, 2]".utf8)) }
+    }
+}
