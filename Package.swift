@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CeleriacRESP", targets: ["CeleriacRESP"]),
         .library(name: "CeleriacRedis", targets: ["CeleriacRedis"]),
         .library(name: "CeleriacTestSupport", targets: ["CeleriacTestSupport"]),
+        .library(name: "CeleriacProtocol", targets: ["CeleriacProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -55,6 +56,18 @@ let package = Package(
         .testTarget(
             name: "CeleriacRedisTests",
             dependencies: ["CeleriacRedis", "CeleriacTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Celery protocol (pure values, no I/O)
+        .target(
+            name: "CeleriacProtocol",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacProtocolTests",
+            dependencies: ["CeleriacProtocol", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
 

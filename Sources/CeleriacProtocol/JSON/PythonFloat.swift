@@ -1,0 +1,114 @@
+/// Formats doubles exactly as Python's `repr(float)` (and so `json.dumps`) does.
+///
+/// Python writes the shortest digits that round-trip, in fixed notation when the decimal
+/// exponent is in -4 < e <= 16 (with `.0` for integral values), else as `1e+20` / `1.5e-07`.
+/// Swift's `description` already finds the same shortest digits; only the layout differs, so we
+/// take its digits and exponent and lay them out Python's way.
+public enum PythonFloat {
+    /// `repr(value)` as Python writes it: `10.0`, `0.1`, `1e+20`, `inf`, `nan`.
+    public static func repr(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendFinite(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The JSON token Python's `json.dumps` writes: like ``repr(_:)`` but `NaN`, `Infinity`,
+    /// `-Infinity` for the special values.
+    public static func jsonToken(_ value: Double) -> String {
+        var out: [UInt8] = []
+        appendJSON(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the JSON token for `value` (see ``jsonToken(_:)``).
+    static func appendJSON(_ value: Double, to out: inout [UInt8]) {
+        if value.isNaN {
+            out.append(contentsOf: "NaN".utf8)
+        } else if value.isInfinite {
+            out.append(contentsOf: (value < 0 ? "-Infinity" : "Infinity").utf8)
+        } else {
+            appendFinite(value, to: &out)
+        }
+    }
+
+    /// Appends Python's repr of a finite double.
+    static func appendFinite(_ value: Double, to out: inout [UInt8]) {
+        if value == 0 {
+            out.append(contentsOf: (value.sign == .minus ? "-0.0" : "0.0").utf8)
+            return
+        }
+        // Decompose Swift's shortest representation into sign, digits and exponent.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(17)
+        var negative = false
+        var pointPosition: Int?
+        var exponent = 0
+        var exponentNegative = false
+        var inExponent = false
+        for byte in value.description.utf8 {
+            if inExponent {
+                if byte == UInt8(ascii: "-") {
+                    exponentNegative = true
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    exponent = exponent * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): pointPosition = digits.count
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            default: break
+            }
+        }
+        if exponentNegative { exponent = -exponent }
+        // decimalPoint: the value is 0.d1d2d3... × 10^decimalPoint.
+        var decimalPoint = (pointPosition ?? digits.count) + exponent
+        // Strip leading zeros (as in "0.001") and trailing zeros (as in "100.0").
+        var start = 0
+        while start < digits.count - 1 && digits[start] == UInt8(ascii: "0") {
+            start += 1
+            decimalPoint -= 1
+        }
+        var end = digits.count
+        while end > start + 1 && digits[end - 1] == UInt8(ascii: "0") { end -= 1 }
+        let significant = digits[start..<end]
+        let count = significant.count
+
+        if negative { out.append(UInt8(ascii: "-")) }
+        if decimalPoint > -4 && decimalPoint <= 16 {
+            if decimalPoint <= 0 {
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "."))
+                for _ in 0..<(-decimalPoint) { out.append(UInt8(ascii: "0")) }
+                out.append(contentsOf: significant)
+            } else if decimalPoint >= count {
+                out.append(contentsOf: significant)
+                for _ in 0..<(decimalPoint - count) { out.append(UInt8(ascii: "0")) }
+                out.append(UInt8(ascii: "."))
+                out.append(UInt8(ascii: "0"))
+            } else {
+                let split = significant.startIndex + decimalPoint
+                out.append(contentsOf: significant[significant.startIndex..<split])
+                out.append(UInt8(ascii: "."))
+                out.append(contentsOf: significant[split...])
+            }
+        } else {
+            out.append(significant[significant.startIndex])
+            if count > 1 {
+                out.append(UInt8(ascii: "."))
+                out.append(contentsOf: significant.dropFirst())
+            }
+            out.append(UInt8(ascii: "e"))
+            let shown = decimalPoint - 1
+            out.append(shown < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let magnitude = shown.magnitude
+            if magnitude < 10 { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: String(magnitude).utf8)
+        }
+    }
+}
