@@ -1,0 +1,128 @@
+import CeleriacTestSupport
+import Foundation
+import Testing
+
+/// The real ncurses backend, through the test-only `CursesSmoke` program: refusals without a
+/// terminal, and one real frame in a detached tmux pane on a private tmux socket.
+@Suite("CursesTerminal")
+struct CursesTerminalTests {
+    static let smoke = ProjectPaths.executable("CursesSmoke")
+
+    @Test func refusesADumbTerminal() throws {
+        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "dumb"], timeout: 30)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("TERM=dumb cannot move the cursor"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func refusesAnUnsetTerm() throws {
+        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": ""], timeout: 30)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("TERM is not set"))
+    }
+
+    @Test func refusesPipesInsteadOfDrawingGarbage() throws {
+        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "xterm-256color"],
+                                           timeout: 30)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("standard input and output must be a terminal"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
+    func drawsInARealTerminalAndRestoresIt() throws {
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C.UTF-8")
+        defer { pane.close() }
+        let frame = try pane.waitFor { $0.contains("celeriac screen check ✓") }
+        #expect(frame.contains("┌ Celeriac ─"))
+        #expect(frame.contains("└────"))
+        #expect(frame.contains("q quit"))
+        #expect(frame.contains("utf-8"))
+        try pane.send("q")
+        let after = try pane.waitFor { $0.contains("smoke-exit=") }
+        #expect(after.contains("smoke-exit=0"))
+        // The terminal is back to normal: the console's frame is gone.
+        #expect(!after.contains("celeriac screen check"))
+        #expect(!after.contains("Celeriac"))
+    }
+
+    @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
+    func fallsBackToASCIIOutsideAUTF8Locale() throws {
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C")
+        defer { pane.close() }
+        let frame = try pane.waitFor { $0.contains("celeriac screen check") }
+        #expect(frame.contains("+ Celeriac -"))
+        #expect(frame.contains("celeriac screen check ?"))
+        #expect(frame.contains("ascii"))
+        #expect(!frame.contains("┌"))
+        try pane.send("q")
+        #expect(try pane.waitFor { $0.contains("smoke-exit=") }.contains("smoke-exit=0"))
+    }
+}
+
+/// A detached 100×30 tmux session on a private socket (`tmux -L celeriac-test-…`), so the test
+/// never touches the user's tmux. `close()` kills that server and everything in it.
+struct TmuxPane {
+    let tmux: URL
+    let socket: String
+
+    init(command: String, locale: String) throws {
+        guard let tmux = ProjectPaths.which("tmux") else { throw TmuxError(message: "tmux is not installed") }
+        self.tmux = tmux
+        socket = "celeriac-test-\(UInt32.random(in: 0...UInt32.max))"
+        // The shell line keeps the pane open after the program ends, so the test can see what
+        // it left on the terminal and its exit status.
+        let line = "env LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
+            + "echo smoke-exit=$?; sleep 60"
+        // The tmux server this starts keeps every descriptor it inherits (a test's pipes, other
+        // programs' descriptors), so the client is started through bash (dash cannot close
+        // descriptors above 9), which closes everything above stderr first; and it is started
+        // with default signals (see `CleanSpawn`) so that `kill-server` can end the pane.
+        let closeAndRun = "for fd in $(ls /proc/$$/fd); do if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; "
+            + "done 2>/dev/null; exec \"$@\" </dev/null >/dev/null 2>&1"
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        environment.removeValue(forKey: "TMUX")
+        let status = try CleanSpawn.run(
+            "/bin/bash",
+            ["-c", closeAndRun, "bash", tmux.path, "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "100",
+             "-y", "30", "-s", "smoke", line],
+            environment: environment)
+        guard status == 0 else { throw TmuxError(message: "tmux new-session exited with status \(status)") }
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws -> ProcessOutput {
+        try ProcessRunner.run(tmux, ["-L", socket] + arguments, environment: ["TERM": "xterm-256color", "TMUX": ""],
+                              timeout: 30)
+    }
+
+    /// The pane's text.
+    func capture() throws -> String { try run(["capture-pane", "-p", "-t", "smoke"]).stdout }
+
+    /// Types `keys` into the pane.
+    func send(_ keys: String) throws { try run(["send-keys", "-t", "smoke", keys]) }
+
+    /// Polls the pane (up to about 20 seconds) until `done` holds, and returns its text.
+    func waitFor(_ done: (String) -> Bool) throws -> String {
+        var text = ""
+        for _ in 0..<200 {
+            text = try capture()
+            if done(text) { return text }
+            usleep(100_000)
+        }
+        throw TmuxError(message: "the pane never showed what was expected; it shows:\n\(text)")
+    }
+
+    func close() {
+        _ = try? run(["kill-server"])
+        // The server leaves its socket file behind; remove it too.
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(folder)/tmux-\(getuid())/\(socket)")
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
