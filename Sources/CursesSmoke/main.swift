@@ -18,7 +18,9 @@ func frame(for terminal: any Terminal) -> Screen {
 }
 
 do {
-    let terminal = try CursesTerminal(theme: ThemeLoader().resolve(option: nil).theme)
+    // Always the built-in default theme, whatever NO_COLOR or CELERIAC_THEME say, so the smoke
+    // test can check the colours it sends.
+    let terminal = try CursesTerminal(theme: ThemeLoader.fallback)
     terminal.draw(frame(for: terminal))
     while true {
         guard let key = terminal.readKey(timeout: .milliseconds(200)) else { continue }

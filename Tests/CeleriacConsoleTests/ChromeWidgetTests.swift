@@ -8,7 +8,7 @@ struct ChromeWidgetTests {
         StatusBar(hints: [KeyHint("?", "help"), KeyHint("/", "filter")], message: "3 marked", status: "redis ok")
             .draw(in: screen.bounds, on: &screen)
         #expect(screen.text() == " ? help  / filter  3 marked               redis ok")
-        #expect(screen.role(x: 1, y: 0) == .key)
+        #expect(screen.role(x: 1, y: 0) == .statusBarKey)
         #expect(screen.role(x: 3, y: 0) == .statusBar)
         #expect(screen.role(x: 49, y: 0) == .statusBar)
     }

@@ -31,13 +31,26 @@ struct CursesTerminalTests {
 
     @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
     func drawsInARealTerminalAndRestoresIt() throws {
-        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C.UTF-8")
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C.UTF-8", term: "tmux-256color")
         defer { pane.close() }
         let frame = try pane.waitFor { $0.contains("celeriac screen check ✓") }
         #expect(frame.contains("┌ Celeriac ─"))
         #expect(frame.contains("└────"))
-        #expect(frame.contains("q quit"))
-        #expect(frame.contains("utf-8"))
+        let rows = frame.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows.count >= 30)
+        #expect(rows.dropFirst(29).first?.hasPrefix(" q quit") == true)
+        #expect(rows.dropFirst(29).first?.hasSuffix("utf-8") == true)
+        // Colours reach the terminal: the status bar's 256-colour background (palette 236).
+        let styled = try pane.capture(escapes: true)
+        #expect(styled.contains("48;5;236"), "\(styled.split(separator: "\n").last ?? "")")
+
+        // A resize is a .resize key: the program redraws centred in the new size.
+        try pane.resize(width: 60, height: 20)
+        let resized = try pane.waitFor { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(19).first?.hasPrefix(" q quit") == true
+        }
+        let box = resized.split(separator: "\n").first { $0.contains("celeriac screen check") }
+        #expect(box?.hasPrefix("          │") == true)
         try pane.send("q")
         let after = try pane.waitFor { $0.contains("smoke-exit=") }
         #expect(after.contains("smoke-exit=0"))
@@ -48,9 +61,11 @@ struct CursesTerminalTests {
 
     @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
     func fallsBackToASCIIOutsideAUTF8Locale() throws {
-        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C")
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C", term: "screen")
         defer { pane.close() }
         let frame = try pane.waitFor { $0.contains("celeriac screen check") }
+        // TERM=screen has 8 colours: the theme's 256-colour backgrounds were degraded.
+        #expect(!(try pane.capture(escapes: true).contains("48;5;")))
         #expect(frame.contains("+ Celeriac -"))
         #expect(frame.contains("celeriac screen check ?"))
         #expect(frame.contains("ascii"))
@@ -66,13 +81,13 @@ struct TmuxPane {
     let tmux: URL
     let socket: String
 
-    init(command: String, locale: String) throws {
+    init(command: String, locale: String, term: String) throws {
         guard let tmux = ProjectPaths.which("tmux") else { throw TmuxError(message: "tmux is not installed") }
         self.tmux = tmux
         socket = "celeriac-test-\(UInt32.random(in: 0...UInt32.max))"
         // The shell line keeps the pane open after the program ends, so the test can see what
         // it left on the terminal and its exit status.
-        let line = "env LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
+        let line = "env TERM=\(term) LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
             + "echo smoke-exit=$?; sleep 60"
         // The tmux server this starts keeps every descriptor it inherits (a test's pipes, other
         // programs' descriptors), so the client is started through bash (dash cannot close
@@ -97,8 +112,15 @@ struct TmuxPane {
                               timeout: 30)
     }
 
-    /// The pane's text.
-    func capture() throws -> String { try run(["capture-pane", "-p", "-t", "smoke"]).stdout }
+    /// The pane's text, with the colour and attribute escapes when `escapes` is set.
+    func capture(escapes: Bool = false) throws -> String {
+        try run(["capture-pane", "-p", "-t", "smoke"] + (escapes ? ["-e"] : [])).stdout
+    }
+
+    /// Resizes the pane's window, as a user resizing the terminal would.
+    func resize(width: Int, height: Int) throws {
+        try run(["resize-window", "-t", "smoke", "-x", "\(width)", "-y", "\(height)"])
+    }
 
     /// Types `keys` into the pane.
     func send(_ keys: String) throws { try run(["send-keys", "-t", "smoke", keys]) }

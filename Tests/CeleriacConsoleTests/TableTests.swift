@@ -66,7 +66,7 @@ struct TableTests {
             """)
         // Selection covers the whole row; marked rows are .marked; cells keep their own roles.
         let legend: [Role: Character] = [.selection: "S", .marked: "M", .header: "H", .taskSucceeded: "+",
-                                         .taskFailed: "x", .statusBar: "b", .key: "k", .title: "T"]
+                                         .taskFailed: "x", .statusBar: "b", .statusBarKey: "k", .title: "T"]
         let roles = screen.roleText(legend).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(roles[1] == Substring(String(repeating: "H", count: 80)))
         #expect(roles[3] == Substring(String(repeating: "S", count: 80)))

@@ -44,6 +44,7 @@ enum BuiltinThemes {
     filterMatch = { fg = "black", bg = "yellow" }
     statusBar = { fg = "brightWhite", bg = 236 }
     statusBarAlert = { fg = "brightWhite", bg = "red", attrs = ["bold"] }
+    statusBarKey = { fg = "brightYellow", bg = 236, attrs = ["bold"] }
     tabActive = { fg = "black", bg = "cyan", attrs = ["bold"] }
     tabInactive = { fg = "white", bg = 236 }
     key = { fg = "brightYellow", attrs = ["bold"] }
@@ -117,6 +118,7 @@ enum BuiltinThemes {
     filterMatch = { fg = "black", bg = "#ffd75f" }
     statusBar = { fg = "black", bg = 252 }
     statusBarAlert = { fg = "white", bg = "red", attrs = ["bold"] }
+    statusBarKey = { fg = "#005faf", bg = 252, attrs = ["bold"] }
     tabActive = { fg = "white", bg = "blue", attrs = ["bold"] }
     tabInactive = { fg = "black", bg = 252 }
     key = { fg = "#005faf", attrs = ["bold"] }
@@ -190,6 +192,7 @@ enum BuiltinThemes {
     filterMatch = { fg = "black", bg = "brightCyan", attrs = ["bold"] }
     statusBar = { fg = "black", bg = "brightWhite", attrs = ["bold"] }
     statusBarAlert = { fg = "brightWhite", bg = "red", attrs = ["bold"] }
+    statusBarKey = { fg = "blue", bg = "brightWhite", attrs = ["bold", "underline"] }
     tabActive = { fg = "black", bg = "brightYellow", attrs = ["bold"] }
     tabInactive = { fg = "brightWhite", bg = "black", attrs = ["underline"] }
     key = { fg = "brightCyan", bg = "black", attrs = ["bold"] }
@@ -263,6 +266,7 @@ enum BuiltinThemes {
     filterMatch = { fg = "default", bg = "default", attrs = ["underline"] }
     statusBar = { fg = "default", bg = "default", attrs = ["reverse"] }
     statusBarAlert = { fg = "default", bg = "default", attrs = ["reverse", "bold"] }
+    statusBarKey = { fg = "default", bg = "default", attrs = ["reverse", "bold"] }
     tabActive = { fg = "default", bg = "default", attrs = ["reverse", "bold"] }
     tabInactive = { fg = "default", bg = "default", attrs = ["dim"] }
     key = { fg = "default", bg = "default", attrs = ["bold"] }

@@ -35,11 +35,13 @@ public enum Role: String, CaseIterable, Hashable, Sendable, Comparable {
     case statusBar
     /// The status bar while it shows an alert or an error.
     case statusBarAlert
+    /// Key names in the status bar's key hints.
+    case statusBarKey
     /// The tab of the current view.
     case tabActive
     /// Tabs of the other views.
     case tabInactive
-    /// Key names in key hints and in the help view.
+    /// Key names in the help view and in hints outside the status bar.
     case key
     /// Lines between sections of the help view and of the tree of a canvas.
     case treeGuide

@@ -35,7 +35,7 @@ public struct StatusBar: Hashable, Sendable {
         for hint in hints {
             let width = hint.key.displayWidth + 1 + hint.label.displayWidth
             if x + width > left.maxX { break }
-            x = screen.put(hint.key, x: x, y: row.y, role: .key, clip: left)
+            x = screen.put(hint.key, x: x, y: row.y, role: .statusBarKey, clip: left)
             x = screen.put(" " + hint.label, x: x, y: row.y, role: barRole, clip: left) + 2
         }
         if !message.isEmpty, x < left.maxX {
