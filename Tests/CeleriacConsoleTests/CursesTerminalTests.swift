@@ -46,17 +46,31 @@ struct CursesTerminalTests {
 
         // A resize is a .resize key: the program redraws centred in the new size.
         try pane.resize(width: 60, height: 20)
+        // (Waits for the whole new frame: tmux may be captured while the redraw is under way.)
         let resized = try pane.waitFor { text in
-            text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(19).first?.hasPrefix(" q quit") == true
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.dropFirst(19).first?.hasPrefix(" q quit") == true
+                && lines.contains { $0.hasPrefix("          │       celeriac screen check ✓") }
         }
-        let box = resized.split(separator: "\n").first { $0.contains("celeriac screen check") }
-        #expect(box?.hasPrefix("          │") == true)
+        #expect(resized.split(separator: "\n").filter { $0.contains("celeriac screen check") }.count == 1)
         try pane.send("q")
         let after = try pane.waitFor { $0.contains("smoke-exit=") }
         #expect(after.contains("smoke-exit=0"))
         // The terminal is back to normal: the console's frame is gone.
         #expect(!after.contains("celeriac screen check"))
         #expect(!after.contains("Celeriac"))
+    }
+
+    @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
+    func ctrlCGivesTheTerminalBackBeforeDying() throws {
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C.UTF-8", term: "tmux-256color")
+        defer { pane.close() }
+        _ = try pane.waitFor { $0.contains("celeriac screen check") }
+        try pane.send("C-c")
+        let after = try pane.waitFor { $0.contains("smoke-exit=") }
+        // Killed by SIGINT (128 + 2) after the handler restored the screen.
+        #expect(after.contains("smoke-exit=130"))
+        #expect(!after.contains("celeriac screen check"))
     }
 
     @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
@@ -87,7 +101,9 @@ struct TmuxPane {
         socket = "celeriac-test-\(UInt32.random(in: 0...UInt32.max))"
         // The shell line keeps the pane open after the program ends, so the test can see what
         // it left on the terminal and its exit status.
-        let line = "env TERM=\(term) LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
+        // The shell traps SIGINT (with a handler, not by ignoring it, which the program would
+        // inherit) so that it survives a Ctrl-C sent to the program and reports its status.
+        let line = "trap 'true' INT; env TERM=\(term) LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
             + "echo smoke-exit=$?; sleep 60"
         // The tmux server this starts keeps every descriptor it inherits (a test's pipes, other
         // programs' descriptors), so the client is started through bash (dash cannot close
