@@ -14,8 +14,8 @@ import Darwin
 /// `CursesTerminalError` with a clear message otherwise. It then sets the locale from the
 /// environment (a non-UTF-8 locale makes screens ASCII), starts curses (`newterm`, cbreak, no
 /// echo, keypad, mouse, colours with the terminal's default colours allowed) and installs
-/// SIGINT/SIGTERM handlers that give the terminal back before the process dies. ncurses' own
-/// SIGWINCH handling turns window size changes into `.resize` keys.
+/// SIGINT/SIGTERM handlers and an exit hook that give the terminal back before the process
+/// ends. ncurses' own SIGWINCH handling turns window size changes into `.resize` keys.
 public final class CursesTerminal: Terminal {
     public private(set) var size: TerminalSize
     public let capabilities: TerminalCapabilities
@@ -196,10 +196,22 @@ public final class CursesTerminal: Terminal {
         _exit(129)
     }
 
+    /// Whether the exit hook is registered (once per process, however many terminals are made).
+    nonisolated(unsafe) private static var exitHookInstalled = false
+
     private static func installSignalHandlers() {
         signal(SIGINT, restoreTerminalAndDie)
         signal(SIGTERM, restoreTerminalAndDie)
+        if !exitHookInstalled {
+            exitHookInstalled = true
+            atexit(restoreTerminalAtExit)
+        }
     }
+}
+
+/// Gives the terminal back when the program calls `exit` without `restore()`.
+private func restoreTerminalAtExit() {
+    if !isendwin() { endwin() }
 }
 
 /// Puts the terminal back in normal mode and dies of the same signal, so that Ctrl-C or a kill

@@ -1,7 +1,8 @@
 // A test-only program for the tmux smoke test of CursesTerminal (not a product): it takes over
 // the terminal, draws a titled box with "celeriac screen check ✓" in the default theme, redraws
-// on resize, and on `q` gives the terminal back and exits 0. Any start-up error is printed to
-// standard error with exit status 1.
+// on resize, and on `q` gives the terminal back and exits 0 (with `--no-restore` it just exits,
+// leaving that to CursesTerminal's exit hook). Any start-up error is printed to standard error
+// with exit status 1.
 import CeleriacConsole
 import CeleriacConsoleCurses
 import Foundation
@@ -30,7 +31,8 @@ do {
             terminal.draw(frame(for: terminal))
         }
     }
-    terminal.restore()
+    // `--no-restore` leaves the terminal to the exit hook, which the smoke test checks too.
+    if !CommandLine.arguments.contains("--no-restore") { terminal.restore() }
     exit(0)
 } catch {
     FileHandle.standardError.write(Data("CursesSmoke: \(error)\n".utf8))

@@ -62,6 +62,18 @@ struct CursesTerminalTests {
     }
 
     @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
+    func exitWithoutRestoreStillGivesTheTerminalBack() throws {
+        let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, arguments: ["--no-restore"],
+                                locale: "C.UTF-8", term: "tmux-256color")
+        defer { pane.close() }
+        _ = try pane.waitFor { $0.contains("celeriac screen check") }
+        try pane.send("q")
+        let after = try pane.waitFor { $0.contains("smoke-exit=") }
+        #expect(after.contains("smoke-exit=0"))
+        #expect(!after.contains("celeriac screen check"))
+    }
+
+    @Test(.enabled(if: ProjectPaths.which("tmux") != nil, "needs tmux"))
     func ctrlCGivesTheTerminalBackBeforeDying() throws {
         let pane = try TmuxPane(command: CursesTerminalTests.smoke.path, locale: "C.UTF-8", term: "tmux-256color")
         defer { pane.close() }
@@ -95,7 +107,7 @@ struct TmuxPane {
     let tmux: URL
     let socket: String
 
-    init(command: String, locale: String, term: String) throws {
+    init(command: String, arguments: [String] = [], locale: String, term: String) throws {
         guard let tmux = ProjectPaths.which("tmux") else { throw TmuxError(message: "tmux is not installed") }
         self.tmux = tmux
         socket = "celeriac-test-\(UInt32.random(in: 0...UInt32.max))"
@@ -103,7 +115,8 @@ struct TmuxPane {
         // it left on the terminal and its exit status.
         // The shell traps SIGINT (with a handler, not by ignoring it, which the program would
         // inherit) so that it survives a Ctrl-C sent to the program and reports its status.
-        let line = "trap 'true' INT; env TERM=\(term) LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)'; "
+        let line = "trap 'true' INT; env TERM=\(term) LANG=\(locale) LC_ALL=\(locale) SWIFT_BACKTRACE=enable=no '\(command)' "
+            + arguments.joined(separator: " ") + "; "
             + "echo smoke-exit=$?; sleep 60"
         // The tmux server this starts keeps every descriptor it inherits (a test's pipes, other
         // programs' descriptors), so the client is started through bash (dash cannot close
