@@ -87,6 +87,24 @@ struct ScreenDrawingTests {
             """)
     }
 
+    @Test func separatorJoinsTheBoxSides() {
+        var screen = Screen(width: 6, height: 5)
+        screen.box(screen.bounds)
+        screen.separator(across: screen.bounds, y: 2)
+        screen.separator(across: screen.bounds, y: 4)
+        #expect(screen.text() == """
+            ┌────┐
+            │    │
+            ├────┤
+            │    │
+            └────┘
+            """)
+        var ascii = Screen(width: 4, height: 3, charset: .ascii)
+        ascii.box(ascii.bounds)
+        ascii.separator(across: ascii.bounds, y: 1)
+        #expect(ascii.text() == "+--+\n+--+\n+--+")
+    }
+
     @Test func linesFillAndRestyle() {
         var screen = Screen(width: 6, height: 4)
         screen.horizontalLine(x: 0, y: 0, length: 6)

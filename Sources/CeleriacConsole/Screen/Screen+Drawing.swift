@@ -103,6 +103,15 @@ extension Screen {
         for row in y..<(y + length) { put(String(glyphs.vertical), x: x, y: row, role: role, clip: clip) }
     }
 
+    /// A horizontal rule across a box drawn on `rect`, on row `y`, joined to the box's sides
+    /// (`├────┤`, or `+----+` on ASCII screens): it splits one boxed pane into two.
+    public mutating func separator(across rect: Rect, y: Int, role: Role = .border) {
+        guard rect.width >= 2, y > rect.y, y < rect.maxY - 1 else { return }
+        put(String(glyphs.teeLeft), x: rect.x, y: y, role: role)
+        horizontalLine(x: rect.x + 1, y: y, length: rect.width - 2, role: role)
+        put(String(glyphs.teeRight), x: rect.maxX - 1, y: y, role: role)
+    }
+
     /// A box around the edge of `rect`, with an optional title in its top edge
     /// (`┌ Title ──┐`, or `+ Title --+` on ASCII screens), truncated to fit. Boxes smaller than
     /// 2×2 are not drawn.
