@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: RESP codec
@@ -75,6 +76,33 @@ let package = Package(
         .target(
             name: "CeleriacTestSupport",
             dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Console (terminal-independent foundation, ncurses backend, tmux smoke helper)
+        .systemLibrary(
+            name: "CCeleriacCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+        .target(
+            name: "CeleriacConsole",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CeleriacConsoleCurses",
+            dependencies: ["CeleriacConsole", "CCeleriacCurses"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CursesSmoke",
+            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacConsoleTests",
+            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
 
