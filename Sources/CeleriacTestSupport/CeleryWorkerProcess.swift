@@ -9,7 +9,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
 
     public let nodename: String
     public let logFile: URL
-    private let process: Process
+    private let process: ChildProcess
     private let lock = NSLock()
     private var stopped = false
 
@@ -31,24 +31,18 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
         self.nodename = nodename
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celery-worker-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process = Process()
-        process.executableURL = celery
-        process.currentDirectoryURL = Self.tasksFolder
-        process.arguments = [
+        var env: [String: String] = [
+            "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": backend ?? broker,
+            "PYTHONPATH": Self.tasksFolder.path, "PYTHONUNBUFFERED": "1",
+        ]
+        for (key, value) in environment { env[key] = value }
+        let arguments = [
             "-A", "demo", "worker", "-P", pool, "-c", String(concurrency), "-n", nodename,
             "-Q", queues.joined(separator: ","), "--loglevel", "INFO", "-E", "--without-gossip",
         ] + extraArguments
-        var env = ProcessInfo.processInfo.environment
-        env["CELERY_BROKER_URL"] = broker
-        env["CELERY_RESULT_BACKEND"] = backend ?? broker
-        env["PYTHONPATH"] = Self.tasksFolder.path
-        env["PYTHONUNBUFFERED"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try ChildProcess(
+            celery.path, arguments, environment: env, directory: Self.tasksFolder.path, output: logFile.path
+        )
         let deadline = Date().addingTimeInterval(60)
         while !log.contains(" ready.") {
             guard process.isRunning, Date() < deadline else {
@@ -63,7 +57,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
     /// What the worker has logged so far.
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var isRunning: Bool { process.isRunning }
 
     /// Warm shutdown (SIGTERM), waiting up to `timeout` seconds before SIGKILL.
@@ -72,13 +66,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        process.terminate(grace: timeout)
     }
 
     deinit {

@@ -11,52 +11,32 @@ public struct ProcessOutput: Sendable {
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`, waits up to `timeout` seconds, and returns what it
     /// printed. A program still running at the timeout is killed and reported with status -9.
-    ///
-    /// Output goes to temporary files rather than pipes: a program that starts a daemon (tmux,
-    /// a server) passes its descriptors on, and a pipe would then never reach end-of-file.
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
         input: String? = nil, timeout: TimeInterval = 60, directory: URL? = nil
     ) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
         let folder = FileManager.default.temporaryDirectory
-        let outURL = folder.appendingPathComponent("celeriac-out-\(UUID().uuidString)")
-        let errURL = folder.appendingPathComponent("celeriac-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
+        let stamp = UUID().uuidString
+        let outPath = folder.appendingPathComponent("celeriac-out-\(stamp)").path
+        let errPath = folder.appendingPathComponent("celeriac-err-\(stamp)").path
+        let inPath = folder.appendingPathComponent("celeriac-in-\(stamp)").path
+        defer { for path in [outPath, errPath, inPath] { unlink(path) } }
+        if let input { FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8)) }
+        // stderr is kept apart from stdout by wrapping the program in a shell redirect.
+        let child = try ChildProcess(
+            "/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"$CELERIAC_ERR_FILE\"", executable.path] + arguments,
+            environment: environment.merging(["CELERIAC_ERR_FILE": errPath]) { first, _ in first },
+            directory: directory?.path, output: outPath, input: input == nil ? nil : inPath
+        )
+        var status = child.wait(timeout: timeout)
+        if status == nil {
+            child.signalGroup(SIGKILL)
+            child.signal(SIGKILL)
+            _ = child.wait(timeout: 5)
+            status = -9
         }
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let inPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        try? outHandle.close()
-        try? errHandle.close()
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try? inPipe.fileHandleForWriting.close()
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(2_000) }
-        var timedOut = false
-        if process.isRunning {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
-        let stdout = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return ProcessOutput(status: timedOut ? -9 : process.terminationStatus, stdout: stdout, stderr: stderr)
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return ProcessOutput(status: status ?? -9, stdout: stdout, stderr: stderr)
     }
 }

@@ -11,7 +11,7 @@ public final class RedisServer: @unchecked Sendable {
     public let port: Int
     public let directory: URL
     public let password: String?
-    private let process: Process
+    private let process: ChildProcess
     private let lock = NSLock()
     private var stopped = false
 
@@ -40,12 +40,7 @@ public final class RedisServer: @unchecked Sendable {
         ]
         if let password { options += ["--requirepass", password] }
         options += arguments
-        process = Process()
-        process.executableURL = binary
-        process.arguments = options
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(binary.path, options)
         let deadline = Date().addingTimeInterval(10)
         while !FreePort.isListening(self.port) {
             guard process.isRunning, Date() < deadline else {
@@ -58,12 +53,12 @@ public final class RedisServer: @unchecked Sendable {
     }
 
     /// The server's process id.
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
     /// Stops the server with SIGKILL (for crash tests) without removing its folder.
     public func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        process.wait(timeout: 5)
     }
 
     /// Stops the server and removes its folder.
@@ -72,10 +67,7 @@ public final class RedisServer: @unchecked Sendable {
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.terminate(grace: 10)
         try? FileManager.default.removeItem(at: directory)
     }
 

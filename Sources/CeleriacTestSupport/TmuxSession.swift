@@ -10,6 +10,7 @@ public final class TmuxSession: @unchecked Sendable {
     public let socket: String
     public let name = "celeriac"
     private let tmux: URL
+    private let config: String
     private let lock = NSLock()
     private var killed = false
 
@@ -20,20 +21,26 @@ public final class TmuxSession: @unchecked Sendable {
         }
         self.tmux = tmux
         socket = "celeriac-test-\(UUID().uuidString.prefix(8))"
-        let exports = environment.map { "export \($0.key)='\($0.value)';" }.joined(separator: " ")
         // `remain-on-exit` keeps the pane after the program ends so its last screen and exit
-        // status can still be read.
+        // status can still be read; set from the config so it holds from the first instant.
+        config = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).conf").path
+        FileManager.default.createFile(atPath: config, contents: Data("set -g remain-on-exit on\n".utf8))
+        let exports = environment.map { "export \($0.key)=\(Self.shellQuoted($0.value));" }.joined(separator: " ")
         let output = try run([
             "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-            "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 bash -c \"\(exports) \(command.replacingOccurrences(of: "\"", with: "\\\""))\"",
+            "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 bash -c \(Self.shellQuoted(exports + " " + command))",
         ])
         guard output.status == 0 else { throw Failure(description: "tmux new-session failed: \(output.stderr)") }
-        _ = try run(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    /// Quotes `text` for a POSIX shell, so tmux's own `sh -c` passes it through unchanged.
+    public static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     @discardableResult
     private func run(_ arguments: [String]) throws -> ProcessOutput {
-        try ProcessRunner.run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, timeout: 10)
+        try ProcessRunner.run(tmux, ["-L", socket, "-f", config] + arguments, timeout: 10)
     }
 
     /// The visible screen as text, one line per row.
@@ -87,6 +94,7 @@ public final class TmuxSession: @unchecked Sendable {
         guard !killed else { return }
         killed = true
         _ = try? run(["kill-server"])
+        unlink(config)
     }
 
     deinit { kill() }
