@@ -45,7 +45,7 @@ public final class RedisServer: @unchecked Sendable {
         process.arguments = options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try SignalMask.withDefaultMask { try process.run() }
         let deadline = Date().addingTimeInterval(10)
         while !FreePort.isListening(self.port) {
             guard process.isRunning, Date() < deadline else {
@@ -74,6 +74,11 @@ public final class RedisServer: @unchecked Sendable {
         stopped = true
         if process.isRunning {
             process.terminate()
+            // A server that does not stop on SIGTERM within a few seconds is killed, so a
+            // test can never hang here.
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(2_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
