@@ -1,0 +1,124 @@
+import ArgumentParser
+import CeleriacRedis
+import CeleriacTestSupport
+import Foundation
+
+/// `celeriac-bench redis-client`: ops/s of CeleriacRedis next to `redis-benchmark` against the
+/// same freshly started redis-server, for SET, GET and LPUSH at several pipeline depths on one
+/// connection and with 50 concurrent connections.
+struct RedisClientScenario: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis-client",
+        abstract: "CeleriacRedis vs redis-benchmark: SET/GET/LPUSH, pipelined and concurrent."
+    )
+
+    @Flag(help: "Smoke run: few requests, figures not meaningful.")
+    var quick = false
+
+    @Option(help: "Requests per test at pipeline depth 1; deeper shapes run more.")
+    var requests: Int = 50_000
+
+    @Flag(help: "Skip redis-benchmark (Celeriac figures only).")
+    var noReference = false
+
+    struct Shape {
+        var name: String
+        var depth: Int
+        var connections: Int
+        var requests: Int
+    }
+
+    static let tests = ["SET", "GET", "LPUSH"]
+
+    func run() async throws {
+        let base = quick ? 2_000 : requests
+        let shapes = [
+            Shape(name: "1 conn, depth 1", depth: 1, connections: 1, requests: base),
+            Shape(name: "1 conn, depth 16", depth: 16, connections: 1, requests: base * 4),
+            Shape(name: "1 conn, depth 128", depth: 128, connections: 1, requests: base * 10),
+            Shape(name: "50 conns, depth 1", depth: 1, connections: 50, requests: base * 2),
+        ]
+        let server = try RedisServer()
+        defer { server.stop() }
+        let url = try RedisURL(parsing: server.url())
+        print("redis-server on port \(server.port); \(quick ? "quick smoke run" : "full run")")
+
+        var rows: [BenchRow] = []
+        for shape in shapes {
+            let connections = try await Self.connect(url, count: shape.connections)
+            // Warm up connections, allocator and server before measuring.
+            for test in Self.tests {
+                _ = try await measure(test, shape: Shape(name: "", depth: shape.depth, connections: shape.connections, requests: min(shape.requests, 2_000)), on: connections)
+            }
+            var celeriac: [String: Double] = [:]
+            for test in Self.tests {
+                celeriac[test] = try await measure(test, shape: shape, on: connections)
+            }
+            for connection in connections { await connection.close() }
+            let reference = noReference ? [:] : try RedisBenchmarkTool.run(
+                port: server.port, requests: shape.requests, clients: shape.connections, pipeline: shape.depth,
+                tests: Self.tests.map { $0.lowercased() })
+            for test in Self.tests {
+                rows.append(BenchRow(shape: "\(test) \(shape.name)", celeriac: celeriac[test] ?? 0, reference: reference[test]))
+            }
+            _ = try? await Self.flush(url)
+        }
+        print("")
+        BenchSupport.printTable(rows, referenceName: "redis-benchmark")
+        let ratios = rows.compactMap(\.ratio)
+        if let worst = ratios.min() { print(String(format: "\nlowest ratio %.2f (target 0.70)", worst)) }
+    }
+
+    static func connect(_ url: RedisURL, count: Int) async throws -> [RedisConnection] {
+        var connections: [RedisConnection] = []
+        for _ in 0..<count { connections.append(try await RedisConnection.connect(to: url)) }
+        return connections
+    }
+
+    static func flush(_ url: RedisURL) async throws {
+        let connection = try await RedisConnection.connect(to: url)
+        _ = try await connection.send(["FLUSHALL"])
+        await connection.close()
+    }
+
+    /// The commands redis-benchmark sends for each test, with its default 3-byte value.
+    static func command(_ test: String) -> RedisCommand {
+        switch test {
+        case "SET": return RedisCommand(["SET", "key:__rand_int__", "xxx"])
+        case "GET": return RedisCommand(["GET", "key:__rand_int__"])
+        default: return RedisCommand(["LPUSH", "mylist", "xxx"])
+        }
+    }
+
+    func measure(_ test: String, shape: Shape, on connections: [RedisConnection]) async throws -> Double {
+        let perConnection = shape.requests / connections.count
+        let total = perConnection * connections.count
+        return try await BenchSupport.opsPerSecond(total) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connection in connections {
+                    group.addTask { try await Self.drive(test, connection: connection, requests: perConnection, depth: shape.depth) }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Sends `requests` commands, `depth` at a time: the next batch goes out when the last
+    /// reply of the previous one is in, as redis-benchmark's -P does.
+    static func drive(_ test: String, connection: RedisConnection, requests: Int, depth: Int) async throws {
+        if depth == 1 {
+            for _ in 0..<requests { _ = try await connection.send(command(test)) }
+            return
+        }
+        var remaining = requests
+        var batch: [RedisCommand] = []
+        batch.reserveCapacity(depth)
+        while remaining > 0 {
+            let size = min(depth, remaining)
+            batch.removeAll(keepingCapacity: true)
+            for _ in 0..<size { batch.append(command(test)) }
+            for result in await connection.pipeline(batch) { _ = try result.get() }
+            remaining -= size
+        }
+    }
+}
