@@ -21,6 +21,12 @@ struct RedisClientScenario: AsyncParsableCommand {
     @Flag(help: "Skip redis-benchmark (Celeriac figures only).")
     var noReference = false
 
+    @Option(help: "Only shapes whose name contains this text, such as 'depth 128'.")
+    var only: String?
+
+    @Flag(help: "Drive each connection from the global pool instead of its event loop's executor.")
+    var noPin = false
+
     struct Shape {
         var name: String
         var depth: Int
@@ -38,13 +44,15 @@ struct RedisClientScenario: AsyncParsableCommand {
             Shape(name: "1 conn, depth 128", depth: 128, connections: 1, requests: base * 10),
             Shape(name: "50 conns, depth 1", depth: 1, connections: 50, requests: base * 2),
         ]
+        let selected = shapes.filter { shape in only.map { shape.name.contains($0) } ?? true }
         let server = try RedisServer()
         defer { server.stop() }
         let url = try RedisURL(parsing: server.url())
-        print("redis-server on port \(server.port); \(quick ? "quick smoke run" : "full run")")
+        let mode = noPin ? "tasks on the global pool" : "tasks on each connection's event loop"
+        print("redis-server on port \(server.port); \(quick ? "quick smoke run" : "full run"); \(mode)")
 
         var rows: [BenchRow] = []
-        for shape in shapes {
+        for shape in selected {
             let connections = try await Self.connect(url, count: shape.connections)
             // Warm up connections, allocator and server before measuring.
             for test in Self.tests {
@@ -81,12 +89,12 @@ struct RedisClientScenario: AsyncParsableCommand {
         await connection.close()
     }
 
-    /// The commands redis-benchmark sends for each test, with its default 3-byte value.
-    static func command(_ test: String) -> RedisCommand {
+    /// The arguments redis-benchmark sends for each test, with its default 3-byte value.
+    static func arguments(_ test: String) -> [String] {
         switch test {
-        case "SET": return RedisCommand(["SET", "key:__rand_int__", "xxx"])
-        case "GET": return RedisCommand(["GET", "key:__rand_int__"])
-        default: return RedisCommand(["LPUSH", "mylist", "xxx"])
+        case "SET": return ["SET", "key:__rand_int__", "xxx"]
+        case "GET": return ["GET", "key:__rand_int__"]
+        default: return ["LPUSH", "mylist", "xxx"]
         }
     }
 
@@ -96,7 +104,13 @@ struct RedisClientScenario: AsyncParsableCommand {
         return try await BenchSupport.opsPerSecond(total) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for connection in connections {
-                    group.addTask { try await Self.drive(test, connection: connection, requests: perConnection, depth: shape.depth) }
+                    if noPin {
+                        group.addTask { try await Self.drive(test, connection: connection, requests: perConnection, depth: shape.depth) }
+                    } else {
+                        group.addTask(executorPreference: connection.taskExecutor) {
+                            try await Self.drive(test, connection: connection, requests: perConnection, depth: shape.depth)
+                        }
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -104,19 +118,19 @@ struct RedisClientScenario: AsyncParsableCommand {
     }
 
     /// Sends `requests` commands, `depth` at a time: the next batch goes out when the last
-    /// reply of the previous one is in, as redis-benchmark's -P does.
+    /// reply of the previous one is in, as redis-benchmark's -P does. Every command is encoded
+    /// anew, as an application would.
     static func drive(_ test: String, connection: RedisConnection, requests: Int, depth: Int) async throws {
+        let arguments = arguments(test)
         if depth == 1 {
-            for _ in 0..<requests { _ = try await connection.send(command(test)) }
+            for _ in 0..<requests { _ = try await connection.send(RedisCommand(arguments)) }
             return
         }
         var remaining = requests
-        var batch: [RedisCommand] = []
-        batch.reserveCapacity(depth)
         while remaining > 0 {
             let size = min(depth, remaining)
-            batch.removeAll(keepingCapacity: true)
-            for _ in 0..<size { batch.append(command(test)) }
+            var batch = RedisPipeline(capacity: size * 48)
+            for _ in 0..<size { batch.append(arguments) }
             for result in await connection.pipeline(batch) { _ = try result.get() }
             remaining -= size
         }

@@ -53,6 +53,26 @@ struct RedisChannelHandlerTests {
         #expect(channel.isActive)
     }
 
+    @Test func pipelineIsOneWriteAndCollectsEveryReply() async throws {
+        let (channel, handler) = try makeChannel()
+        var pipeline = RedisPipeline()
+        pipeline.append(["SET", "a", "1"])
+        pipeline.append(["LPUSH", "a", "x"])
+        pipeline.append(["GET", "a"])
+        let results = await withUnsafeContinuation { continuation in
+            let collector = RedisPipelineCollector(expected: 3, continuation: continuation)
+            handler.sendBatch(pipeline, collector: collector, timeout: nil)
+            let written = try? channel.readOutbound(as: ByteBuffer.self)
+            #expect(written == pipeline.encoded)
+            #expect((try? channel.readOutbound(as: ByteBuffer.self)) == nil)
+            try? feed("+OK\r\n-WRONGTYPE wrong kind\r\n$1\r\n1\r\n", to: channel)
+        }
+        #expect(results.count == 3)
+        #expect(try results[0].get() == .simpleString("OK"))
+        #expect(throws: RedisError.server("WRONGTYPE wrong kind")) { try results[1].get() }
+        #expect(try results[2].get() == .bulk("1"))
+    }
+
     @Test func protocolErrorFailsEveryCommandInFlightAndCloses() throws {
         let (channel, handler) = try makeChannel()
         let first = send(["PING"], on: handler, channel: channel)

@@ -107,6 +107,22 @@ struct RedisDataCommandTests {
         }
     }
 
+    @Test func commandsFromATaskOnTheConnectionsEventLoop() async throws {
+        try await withServer { server async throws in
+            let connection = try await RedisConnection.connect(to: try RedisURL(parsing: server.url()), options: testOptions())
+            let values = try await withTaskExecutorPreference(connection.taskExecutor) {
+                var values: [Int64] = []
+                for _ in 0..<50 { values.append(try await connection.send(["INCR", "n"]).int ?? -1) }
+                var pipeline = RedisPipeline()
+                for _ in 0..<50 { pipeline.append(["INCR", "n"]) }
+                for result in await connection.pipeline(pipeline) { values.append(try result.get().int ?? -1) }
+                return values
+            }
+            #expect(values == (1...100).map { Int64($0) })
+            await connection.close()
+        }
+    }
+
     @Test func selectsTheDatabaseFromTheURL() async throws {
         try await withClient(.v3, db: 3) { client, server async throws in
             try await client.set("where", "db3")

@@ -103,20 +103,29 @@ public final class RedisConnection: RedisCommandSending {
         try await Self.send(command, handler: handler, timeout: nil)
     }
 
-    /// Writes all commands with a single flush and returns their replies in order. A failure
+    /// Writes all commands with a single write and returns their replies in order. A failure
     /// of one command (an error reply) does not affect the others; a connection failure fails
     /// all that had no reply yet.
     public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
+        var size = 0
+        for command in commands { size += command.encoded.readableBytes }
+        var batch = RedisPipeline(capacity: size)
+        for command in commands { batch.append(command) }
+        return await pipeline(batch)
+    }
+
+    /// Sends a pipeline built with ``RedisPipeline`` and returns its replies in order.
+    public func pipeline(_ pipeline: RedisPipeline) async -> [Result<RESPValue, RedisError>] {
         let handler = self.handler
         let timeout = commandTimeout
         return await withUnsafeContinuation { continuation in
             if handler.eventLoop.inEventLoop {
-                let collector = RedisPipelineCollector(expected: commands.count, continuation: continuation)
-                handler.value.sendBatch(commands, collector: collector, timeout: timeout)
+                let collector = RedisPipelineCollector(expected: pipeline.count, continuation: continuation)
+                handler.value.sendBatch(pipeline, collector: collector, timeout: timeout)
             } else {
                 handler.eventLoop.execute {
-                    let collector = RedisPipelineCollector(expected: commands.count, continuation: continuation)
-                    handler.value.sendBatch(commands, collector: collector, timeout: timeout)
+                    let collector = RedisPipelineCollector(expected: pipeline.count, continuation: continuation)
+                    handler.value.sendBatch(pipeline, collector: collector, timeout: timeout)
                 }
             }
         }

@@ -78,6 +78,18 @@ struct RedisRequestStateMachine<Waiter> {
         }
     }
 
+    /// `count` commands written together, all answered to the same waiter.
+    mutating func send(_ waiter: Waiter, count: Int, deadline: NIODeadline?, timeout: TimeAmount?) -> SendAction {
+        switch state {
+        case .open:
+            let entry = Entry(waiter: waiter, deadline: deadline, timeout: timeout)
+            for _ in 0..<count { pending.append(entry) }
+            return .write
+        case .closed(let error):
+            return .fail(error)
+        }
+    }
+
     /// A complete RESP value arrived.
     mutating func reply(_ value: RESPValue) -> ReplyAction {
         guard case .open = state else {
