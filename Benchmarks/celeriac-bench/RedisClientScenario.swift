@@ -21,7 +21,7 @@ struct RedisClientScenario: AsyncParsableCommand {
     @Flag(help: "Skip redis-benchmark (Celeriac figures only).")
     var noReference = false
 
-    @Option(help: "Only shapes whose name contains this text, such as 'depth 128'.")
+    @Option(help: "Only the shape with this name, such as '1 conn, depth 128'.")
     var only: String?
 
     @Flag(help: "Drive each connection from the global pool instead of its event loop's executor.")
@@ -44,7 +44,7 @@ struct RedisClientScenario: AsyncParsableCommand {
             Shape(name: "1 conn, depth 128", depth: 128, connections: 1, requests: base * 10),
             Shape(name: "50 conns, depth 1", depth: 1, connections: 50, requests: base * 2),
         ]
-        let selected = shapes.filter { shape in only.map { shape.name.contains($0) } ?? true }
+        let selected = shapes.filter { shape in only.map { shape.name == $0 } ?? true }
         let server = try RedisServer()
         defer { server.stop() }
         let url = try RedisURL(parsing: server.url())

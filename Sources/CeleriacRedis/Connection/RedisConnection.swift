@@ -46,6 +46,9 @@ public final class RedisConnection: RedisCommandSending {
         var bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(TimeAmount(options.connectTimeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
+            // Replies are small and the poller is level-triggered: one read per readiness
+            // event saves the extra read that would only return EAGAIN on every reply.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = RedisChannelHandler(endpoint: endpoint, subscriberMode: subscriberMode, logger: logger, onPush: onPush)
