@@ -1,4 +1,4 @@
-import CeleriacRedis
+@testable import CeleriacRedis
 import CeleriacTestSupport
 import Testing
 
@@ -65,6 +65,38 @@ struct RedisPubSubTests {
         ])
         await publisher.close()
         await subscriber.close()
+    }
+
+    @Test(arguments: [RESPVersion.v2, .v3])
+    func healthChecksPingTheSubscribedConnection(version: RESPVersion) async throws {
+        try await withClient(version) { client, server async throws in
+            var options = testOptions(version)
+            options.healthCheckInterval = .milliseconds(50)
+            options.clientName = "pinged-subscriber"
+            let subscriber = RedisSubscriber(url: try RedisURL(parsing: server.url()), options: options)
+            let collector = EventCollector(subscriber)
+            try await subscriber.subscribe(["beat"])
+            try await eventually("a health-check PING from the subscriber") {
+                let clients = try await client.send(["CLIENT", "LIST"]).string ?? ""
+                return clients.split(whereSeparator: \.isNewline).contains { $0.contains("name=pinged-subscriber") && $0.contains("cmd=ping") }
+            }
+            // The PING replies (RESP2 ["pong", ""] arrays, RESP3 +PONG) are not messages.
+            #expect(try await client.publish("beat", "after-pings") == 1)
+            #expect(try await collector.waitForMessages(1) == [RedisPubSubMessage(channel: "beat", payload: Array("after-pings".utf8))])
+            #expect(await collector.events.count == 1)
+            await subscriber.close()
+        }
+    }
+
+    @Test func framesParseInBothProtocols() {
+        let resp3: RESPValue = .push([.bulk("pmessage"), .bulk("ev.*"), .bulk("ev.x"), .bulkString([0, 1])])
+        let resp2: [RESPValue] = [.bulk("message"), .bulk("ch"), .bulk("hi")]
+        #expect(resp3.array.map(RedisPubSubFrame.init) == .message(RedisPubSubMessage(pattern: "ev.*", channel: "ev.x", payload: [0, 1])))
+        #expect(RedisPubSubFrame(resp2) == .message(RedisPubSubMessage(channel: "ch", payload: Array("hi".utf8))))
+        #expect(RedisPubSubFrame([.bulk("psubscribe"), .bulk("ev.*"), .integer(1)]) == .confirmation(.psubscribe, "ev.*"))
+        #expect(RedisPubSubFrame([.bulk("unsubscribe"), .null, .integer(0)]) == .confirmation(.unsubscribe, nil))
+        #expect(RedisPubSubFrame([.bulk("pong"), .bulk("")]) == .other)
+        #expect(RedisPubSubFrame([.bulk("message"), .bulk("only-two")]) == .other)
     }
 
     @Test func subscribingBeforeTheConnectionIsUpWorks() async throws {

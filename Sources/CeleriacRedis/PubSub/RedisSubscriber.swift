@@ -160,7 +160,9 @@ public final class RedisSubscriber: Sendable {
                 options.logger.warning("redis re-subscription failed", metadata: ["url": "\(slot.url)", "error": "\(error)"])
                 slot.discard(connection)
             }
+            let pinger = live ? startHealthChecks(on: connection) : nil
             try? await connection.closeFuture.get()
+            pinger?.cancel()
             let closed = router.state.withLockedValue { state -> Bool in
                 if state.current === connection { state.current = nil }
                 return state.closed
@@ -170,6 +172,31 @@ public final class RedisSubscriber: Sendable {
                 router.continuation.yield(.disconnected(.connectionClosed("connection to \(slot.url) lost; reconnecting")))
             }
             slot.discard(connection)
+        }
+    }
+}
+
+extension RedisSubscriber {
+    /// Pings the connection every ``RedisOptions/healthCheckInterval``; a PING without a reply
+    /// within the command timeout closes the connection, and the supervisor reconnects.
+    fileprivate func startHealthChecks(on connection: RedisConnection) -> Task<Void, Never>? {
+        guard let interval = options.healthCheckInterval else { return nil }
+        let logger = options.logger
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    _ = try await connection.send(RedisCommand(["PING"]))
+                } catch {
+                    logger.warning("redis subscriber health check failed", metadata: ["url": "\(connection.url)", "error": "\(error)"])
+                    connection.closeNow()
+                    return
+                }
+            }
         }
     }
 }

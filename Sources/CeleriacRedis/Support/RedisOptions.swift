@@ -18,6 +18,10 @@ public struct RedisOptions: Sendable {
     public var logger: Logger
     /// Sent as `CLIENT SETNAME` (through `HELLO ... SETNAME`), shown by `CLIENT LIST`.
     public var clientName: String?
+    /// How often a ``RedisSubscriber`` pings its otherwise silent connection, so that a dead
+    /// peer is noticed (the PING times out, the connection is replaced) instead of waiting
+    /// for TCP keepalive. nil turns the checks off.
+    public var healthCheckInterval: Duration?
     /// The protocol to ask for. `.v3` sends `HELLO 3` and falls back to RESP2 when the server
     /// does not know HELLO; `.v2` never sends HELLO.
     public var protocolVersion: RESPVersion
@@ -30,7 +34,8 @@ public struct RedisOptions: Sendable {
         backoff: RedisBackoff = RedisBackoff(),
         logger: Logger = Logger(label: "celeriac.redis"),
         clientName: String? = nil,
-        protocolVersion: RESPVersion = .v3
+        protocolVersion: RESPVersion = .v3,
+        healthCheckInterval: Duration? = .seconds(25)
     ) {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
@@ -40,5 +45,6 @@ public struct RedisOptions: Sendable {
         self.logger = logger
         self.clientName = clientName
         self.protocolVersion = protocolVersion
+        self.healthCheckInterval = healthCheckInterval
     }
 }
