@@ -6,6 +6,9 @@ struct BenchRow {
     var shape: String
     var celeriac: Double
     var reference: Double?
+    /// Client CPU time (user + system) per operation, in microseconds.
+    var celeriacCPU: Double?
+    var referenceCPU: Double?
 
     var ratio: Double? { reference.map { $0 > 0 ? celeriac / $0 : 0 } }
 }
@@ -19,11 +22,22 @@ enum BenchSupport {
         return seconds > 0 ? Double(operations) / seconds : 0
     }
 
+    /// CPU seconds (user + system) used so far by this process, or by its waited-for children.
+    static func cpuSeconds(children: Bool = false) -> Double {
+        var usage = rusage()
+        getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// Prints rows as an aligned text table.
     static func printTable(_ rows: [BenchRow], referenceName: String) {
-        let header = ["shape", "celeriac ops/s", "\(referenceName) ops/s", "ratio"]
+        let header = ["shape", "celeriac ops/s", "\(referenceName) ops/s", "ratio", "celeriac CPU µs/op", "\(referenceName) CPU µs/op"]
         let body = rows.map { row in
-            [row.shape, format(row.celeriac), row.reference.map(format) ?? "-", row.ratio.map { String(format: "%.2f", $0) } ?? "-"]
+            [
+                row.shape, format(row.celeriac), row.reference.map(format) ?? "-", row.ratio.map { String(format: "%.2f", $0) } ?? "-",
+                row.celeriacCPU.map { String(format: "%.1f", $0) } ?? "-", row.referenceCPU.map { String(format: "%.1f", $0) } ?? "-",
+            ]
         }
         let widths = (0..<header.count).map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {

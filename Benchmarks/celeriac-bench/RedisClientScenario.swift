@@ -67,21 +67,34 @@ struct RedisClientScenario: AsyncParsableCommand {
             }
             var celeriac: [String: Double] = [:]
             var reference: [String: Double] = [:]
+            var celeriacCPU: [String: Double] = [:]
+            var referenceCPU: Double?
             for _ in 0..<(quick ? 1 : max(1, rounds)) {
                 for test in Self.tests {
+                    // The server is a child process too, but only waited-for children count
+                    // in RUSAGE_CHILDREN, so RUSAGE_SELF is this client alone.
+                    let cpuBefore = BenchSupport.cpuSeconds()
                     celeriac[test] = max(celeriac[test] ?? 0, try await measure(test, shape: shape, on: connections))
+                    let cpu = (BenchSupport.cpuSeconds() - cpuBefore) * 1e6 / Double(shape.requests)
+                    celeriacCPU[test] = min(celeriacCPU[test] ?? .infinity, cpu)
                 }
                 if noReference { continue }
+                let childrenBefore = BenchSupport.cpuSeconds(children: true)
                 let measured = try RedisBenchmarkTool.run(
                     port: server.port, requests: shape.requests, clients: shape.connections, pipeline: shape.depth,
                     tests: Self.tests.map { $0.lowercased() })
                 for (test, value) in measured { reference[test] = max(reference[test] ?? 0, value) }
+                // redis-benchmark ran the three tests in one process: its CPU per request.
+                let cpu = (BenchSupport.cpuSeconds(children: true) - childrenBefore) * 1e6 / Double(shape.requests * Self.tests.count)
+                referenceCPU = min(referenceCPU ?? .infinity, cpu)
                 // Keep LPUSH's list from growing round after round.
                 try await Self.flush(url)
             }
             for connection in connections { await connection.close() }
             for test in Self.tests {
-                rows.append(BenchRow(shape: "\(test) \(shape.name)", celeriac: celeriac[test] ?? 0, reference: noReference ? nil : reference[test]))
+                rows.append(BenchRow(
+                    shape: "\(test) \(shape.name)", celeriac: celeriac[test] ?? 0, reference: noReference ? nil : reference[test],
+                    celeriacCPU: celeriacCPU[test], referenceCPU: referenceCPU))
             }
         }
         print("")
@@ -137,7 +150,7 @@ struct RedisClientScenario: AsyncParsableCommand {
     static func drive(_ test: String, connection: RedisConnection, requests: Int, depth: Int) async throws {
         let arguments = arguments(test)
         if depth == 1 {
-            for _ in 0..<requests { _ = try await connection.send(RedisCommand(arguments)) }
+            for _ in 0..<requests { _ = try await connection.send(arguments) }
             return
         }
         var remaining = requests

@@ -123,6 +123,27 @@ struct RedisDataCommandTests {
         }
     }
 
+    @Test func concurrentLargeCommandsOnOneConnectionStayIntact() async throws {
+        // Commands encoded on the loop share one reusable buffer; values larger than the
+        // socket buffer leave it half-written, which must never corrupt the next command.
+        try await withServer { server async throws in
+            let connection = try await RedisConnection.connect(to: try RedisURL(parsing: server.url()), options: testOptions())
+            let values = (0..<16).map { index in String(repeating: String(UnicodeScalar(UInt8(65 + index))), count: 300_000 + index) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, value) in values.enumerated() {
+                    group.addTask { _ = try await connection.send(["SET", "big-\(index)", value]) }
+                    group.addTask { _ = try await connection.send([Array("RPUSH".utf8), Array("bin".utf8), [UInt8(index), 0, 13, 10]]) }
+                }
+                try await group.waitForAll()
+            }
+            for (index, value) in values.enumerated() {
+                #expect(try await connection.send(["GET", "big-\(index)"]).string == value)
+            }
+            #expect(try await connection.llen("bin") == 16)
+            await connection.close()
+        }
+    }
+
     @Test func selectsTheDatabaseFromTheURL() async throws {
         try await withClient(.v3, db: 3) { client, server async throws in
             try await client.set("where", "db3")

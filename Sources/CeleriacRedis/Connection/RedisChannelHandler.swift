@@ -18,6 +18,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
     @exclusivity(unchecked) private var stateMachine: RedisRequestStateMachine<RedisWaiter>
     @exclusivity(unchecked) private var context: ChannelHandlerContext?
     @exclusivity(unchecked) private var cumulation: ByteBuffer?
+    /// Reused for commands encoded on the loop: once the socket took the bytes, NIO lets go
+    /// of it and the next command writes into the same memory instead of a new allocation.
+    @exclusivity(unchecked) private var scratch = ByteBuffer()
     private let parser = RESPParser()
     private let onPush: PushHandler?
     private let logger: Logger
@@ -53,6 +56,32 @@ final class RedisChannelHandler: ChannelInboundHandler {
         case .fail(let error):
             waiter.complete(.failure(error))
         }
+    }
+
+    /// Encodes a command of text arguments into the reusable buffer and writes it.
+    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?) {
+        var size = RedisCommand.headerSize(arguments.count)
+        for argument in arguments { size &+= RedisCommand.bulkSize(argument.utf8.count) }
+        scratch.clear(minimumCapacity: size)
+        scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var writer = RawWriter(raw)
+            writer.command(arguments)
+            return writer.index
+        }
+        send(scratch, waiter: waiter, timeout: timeout)
+    }
+
+    /// Encodes a command of binary arguments into the reusable buffer and writes it.
+    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?) {
+        var size = RedisCommand.headerSize(arguments.count)
+        for argument in arguments { size &+= RedisCommand.bulkSize(argument.count) }
+        scratch.clear(minimumCapacity: size)
+        scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var writer = RawWriter(raw)
+            writer.command(arguments)
+            return writer.index
+        }
+        send(scratch, waiter: waiter, timeout: timeout)
     }
 
     /// Writes a pipeline with one write and one flush; its replies go to `collector` in order.

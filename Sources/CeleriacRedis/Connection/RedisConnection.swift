@@ -96,6 +96,40 @@ public final class RedisConnection: RedisCommandSending {
         try await Self.send(command, handler: handler, timeout: commandTimeout)
     }
 
+    /// Sends a command given as text arguments, encoded on the event loop into a buffer the
+    /// connection reuses: the cheapest way to send one command.
+    public func send(_ arguments: [String]) async throws(RedisError) -> RESPValue {
+        let handler = self.handler
+        let timeout = commandTimeout
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
+            if handler.eventLoop.inEventLoop {
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+            } else {
+                handler.eventLoop.execute {
+                    handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sends a command given as binary arguments, encoded on the event loop like
+    /// ``send(_:)-([String])``.
+    public func send(_ arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
+        let handler = self.handler
+        let timeout = commandTimeout
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
+            if handler.eventLoop.inEventLoop {
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+            } else {
+                handler.eventLoop.execute {
+                    handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                }
+            }
+        }
+        return try result.get()
+    }
+
     /// Sends one command with its own timeout (a blocking command's block time plus a margin).
     public func send(_ command: RedisCommand, timeout: Duration) async throws(RedisError) -> RESPValue {
         try await Self.send(command, handler: handler, timeout: TimeAmount(timeout))
