@@ -36,7 +36,7 @@ enum BenchSupport {
         let body = rows.map { row in
             [
                 row.shape, format(row.celeriac), row.reference.map(format) ?? "-", row.ratio.map { String(format: "%.2f", $0) } ?? "-",
-                row.celeriacCPU.map { String(format: "%.1f", $0) } ?? "-", row.referenceCPU.map { String(format: "%.1f", $0) } ?? "-",
+                row.celeriacCPU.map(formatCPU) ?? "-", row.referenceCPU.map(formatCPU) ?? "-",
             ]
         }
         let widths = (0..<header.count).map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
@@ -49,6 +49,11 @@ enum BenchSupport {
         print(line(header))
         print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for row in body { print(line(row)) }
+    }
+
+    /// Microseconds with two decimals below 10, where deep pipelines land.
+    static func formatCPU(_ value: Double) -> String {
+        String(format: value < 10 ? "%.2f" : "%.1f", value)
     }
 
     static func format(_ value: Double) -> String {

@@ -24,8 +24,8 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private let parser = RESPParser()
     private let onPush: PushHandler?
     private let logger: Logger
-    private var timer: Scheduled<Void>?
-    private var timerDeadline: NIODeadline?
+    @exclusivity(unchecked) private var timer: Scheduled<Void>?
+    @exclusivity(unchecked) private var timerDeadline: NIODeadline?
     /// The I/O error that made us close, reported to the waiters that fail with it.
     private var closeReason: String?
 

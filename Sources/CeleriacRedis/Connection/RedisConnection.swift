@@ -207,6 +207,11 @@ public final class RedisConnection: RedisCommandSending {
         try? await channel.closeFuture.get()
     }
 
+    deinit {
+        // A connection dropped without close() would otherwise keep its channel open.
+        channel.close(promise: nil)
+    }
+
     /// Starts closing without waiting.
     func closeNow() {
         let handler = self.handler

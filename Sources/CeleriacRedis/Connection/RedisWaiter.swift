@@ -20,7 +20,8 @@ enum RedisWaiter {
 /// Gathers the replies of one pipeline and resumes its caller once, when the last arrives.
 /// Lives on the connection's event loop only.
 final class RedisPipelineCollector {
-    private var results: [Result<RESPValue, RedisError>]
+    // Event-loop confined and never re-entered, like the handler's state.
+    @exclusivity(unchecked) private var results: [Result<RESPValue, RedisError>]
     private let expected: Int
     private let continuation: UnsafeContinuation<[Result<RESPValue, RedisError>], Never>
 

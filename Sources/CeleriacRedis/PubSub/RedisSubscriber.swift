@@ -14,9 +14,9 @@ public final class RedisSubscriber: Sendable {
     /// Messages and connection events, in order. Meant for one consumer; the buffer is
     /// unbounded so a slow consumer loses nothing.
     public let events: AsyncStream<RedisPubSubEvent>
-    private let router: RedisPubSubRouter
-    private let slot: RedisConnectionSlot
-    private let options: RedisOptions
+    private let core: RedisSubscriberCore
+    private var router: RedisPubSubRouter { core.router }
+    private var slot: RedisConnectionSlot { core.slot }
     private let group: any EventLoopGroup
     private let supervisor = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
@@ -25,14 +25,22 @@ public final class RedisSubscriber: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: RedisPubSubEvent.self)
         events = stream
         let router = RedisPubSubRouter(continuation: continuation)
-        self.router = router
-        self.options = options
         group = eventLoopGroup
-        slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup, subscriberMode: true) { value in
+        let slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup, subscriberMode: true) { value in
             router.handle(value)
         }
-        let task = Task { [self] in await self.supervise() }
+        let core = RedisSubscriberCore(router: router, slot: slot, options: options)
+        self.core = core
+        let task = Task { await core.supervise() }
         supervisor.withLockedValue { $0 = task }
+    }
+
+    deinit {
+        core.router.state.withLockedValue { $0.closed = true }
+        supervisor.withLockedValue { $0?.cancel() }
+        let slot = core.slot
+        Task { await slot.shutDown() }
+        core.router.continuation.finish()
     }
 
     /// Subscribes to channels; returns once the server confirmed every one.
@@ -96,10 +104,21 @@ public final class RedisSubscriber: Sendable {
             try? await connection.sendWithoutReply(RedisCommand([kind.rawValue] + names))
         }
         let what = "\(kind.rawValue) \(names.joined(separator: " "))"
-        try await wait(for: registered.futures, on: eventLoop, what: what)
+        try await core.wait(for: registered.futures, on: eventLoop, what: what)
     }
+}
 
-    private func wait(for futures: [EventLoopFuture<Void>], on eventLoop: any EventLoop, what: String) async throws(RedisError) {
+/// What the background supervisor needs, held apart from ``RedisSubscriber`` so that the
+/// supervisor task does not keep the subscriber alive: a subscriber dropped without
+/// ``RedisSubscriber/close()`` is cleaned up by its deinit.
+struct RedisSubscriberCore: Sendable {
+    let router: RedisPubSubRouter
+    let slot: RedisConnectionSlot
+    let options: RedisOptions
+}
+
+extension RedisSubscriberCore {
+    func wait(for futures: [EventLoopFuture<Void>], on eventLoop: any EventLoop, what: String) async throws(RedisError) {
         let promise = eventLoop.makePromise(of: Void.self)
         promise.completeWith(EventLoopFuture.andAllSucceed(futures, on: eventLoop))
         let timeout = options.commandTimeout
@@ -120,7 +139,7 @@ public final class RedisSubscriber: Sendable {
     }
 
     /// Owns the connection: connect, subscribe the desired set, wait for the close, repeat.
-    private func supervise() async {
+    func supervise() async {
         var subscribedBefore = false
         while !Task.isCancelled {
             let connection: RedisConnection
@@ -176,7 +195,7 @@ public final class RedisSubscriber: Sendable {
     }
 }
 
-extension RedisSubscriber {
+extension RedisSubscriberCore {
     /// Pings the connection every ``RedisOptions/healthCheckInterval``; a PING without a reply
     /// within the command timeout closes the connection, and the supervisor reconnects.
     fileprivate func startHealthChecks(on connection: RedisConnection) -> Task<Void, Never>? {
