@@ -88,6 +88,25 @@ struct RedisPubSubTests {
         }
     }
 
+    @Test func droppedSubscribersAndConnectionsCloseTheirSockets() async throws {
+        try await withClient { client, server async throws in
+            let url = try RedisURL(parsing: server.url())
+            var options = testOptions()
+            options.clientName = "dropped"
+            do {
+                let subscriber = RedisSubscriber(url: url, options: options)
+                try await subscriber.subscribe(["x"])
+                let connection = try await RedisConnection.connect(to: url, options: options)
+                #expect(try await connection.ping() == "PONG")
+            }
+            // Neither was closed explicitly; their deinit must let go of the sockets.
+            try await eventually("the dropped clients to disconnect") {
+                let clients = try await client.send(["CLIENT", "LIST"]).string ?? ""
+                return !clients.contains("name=dropped")
+            }
+        }
+    }
+
     @Test func framesParseInBothProtocols() {
         let resp3: RESPValue = .push([.bulk("pmessage"), .bulk("ev.*"), .bulk("ev.x"), .bulkString([0, 1])])
         let resp2: [RESPValue] = [.bulk("message"), .bulk("ch"), .bulk("hi")]
