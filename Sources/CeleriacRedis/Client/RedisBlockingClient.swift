@@ -4,7 +4,9 @@ import NIOPosix
 
 /// What a blocking pop returned: the list it came from and the element.
 public struct RedisPopResult: Sendable, Hashable {
+    /// The list the element was popped from.
     public var key: String
+    /// The element.
     public var value: [UInt8]
 
     public init(key: String, value: [UInt8]) {
@@ -20,6 +22,7 @@ public final class RedisBlockingClient: Sendable {
     private let slot: RedisConnectionSlot
     private let options: RedisOptions
 
+    /// A blocking client for `url`; it connects on the first command.
     public init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
         slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup)

@@ -12,7 +12,9 @@ import NIOPosix
 /// (WATCH … MULTI … EXEC) leases one with ``withConnection(_:)``. Blocking pops and pub/sub
 /// get dedicated connections from ``blockingClient()`` and ``subscriber()``.
 public final class RedisClient: RedisCommandSending {
+    /// Where the client connects (its description masks the password).
     public let url: RedisURL
+    /// Timeouts, pool size, backoff and logging.
     public let options: RedisOptions
     let group: any EventLoopGroup
     private let slots: [RedisConnectionSlot]
@@ -46,10 +48,15 @@ public final class RedisClient: RedisCommandSending {
         return try await slot.connection(deadline: deadline)
     }
 
+    /// Sends a command on the next pooled connection (connecting first if needed, for at
+    /// most the command timeout). A command in flight when its connection fails is not
+    /// retried: it may have run.
     public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
         try await pooledConnection().send(command)
     }
 
+    /// Sends the commands together on one pooled connection; see
+    /// ``RedisConnection/pipeline(_:)-([RedisCommand])``.
     public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {
         do throws(RedisError) {
             return try await pooledConnection().pipeline(commands)

@@ -2,6 +2,7 @@ import CeleriacRESP
 
 /// A Lua script and its SHA-1, computed locally the way Redis names scripts.
 public struct RedisScript: Sendable, Hashable {
+    /// The Lua source, sent by `SCRIPT LOAD` when the server lacks the script.
     public let source: String
     /// Lowercase hex SHA-1 of the source's UTF-8 bytes, what `SCRIPT LOAD` returns.
     public let sha1: String

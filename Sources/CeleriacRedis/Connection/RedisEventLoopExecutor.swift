@@ -9,6 +9,7 @@ import NIOCore
 /// Work that blocks or computes for long must not run there, since it would stall the loop's
 /// I/O for every channel on it.
 public final class RedisEventLoopExecutor: TaskExecutor {
+    /// The loop jobs run on.
     public let eventLoop: any EventLoop
 
     public init(eventLoop: any EventLoop) {
