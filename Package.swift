@@ -51,12 +51,15 @@ let package = Package(
         .target(
             name: "CeleriacRedis",
             dependencies: ["CeleriacRESP", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "DequeModule", package: "swift-collections")] + nio,
+                           .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")] + nio,
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CeleriacRedisTests",
-            dependencies: ["CeleriacRedis", "CeleriacTestSupport"],
+            dependencies: ["CeleriacRedis", "CeleriacTestSupport",
+                           .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")] + nio,
             swiftSettings: swiftSettings
         ),
 

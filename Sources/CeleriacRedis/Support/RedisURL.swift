@@ -3,6 +3,7 @@
 /// Accepted forms: `redis://[[user]:password@]host[:port][/db]` and
 /// `unix:///path/to/socket[?db=N][&password=P]`. Port defaults to 6379 and db to 0.
 public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
+    /// A TCP host and port, or a Unix socket path.
     public enum Endpoint: Sendable, Hashable {
         case tcp(host: String, port: Int)
         case unix(path: String)

@@ -1,2 +1,0 @@
-// Filled in by the redis-client scenario.
-print("celeriac-bench: no scenario yet")

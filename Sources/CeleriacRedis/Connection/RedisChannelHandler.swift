@@ -1,0 +1,221 @@
+import CeleriacRESP
+import Logging
+import NIOCore
+
+/// The one handler of a Redis connection's pipeline: writes commands, parses replies straight
+/// from the inbound bytes, matches them to waiters through ``RedisRequestStateMachine`` and
+/// keeps one timer for the earliest command deadline. Event-loop confined.
+final class RedisChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Called on the event loop with every out-of-band value (RESP3 pushes, RESP2 pub/sub frames).
+    typealias PushHandler = @Sendable (RESPValue) -> Void
+
+    // Confined to the event loop, and the state machine never calls out while mutating, so
+    // overlapping accesses cannot happen; the dynamic checks were a measurable share of the
+    // per-reply cost.
+    @exclusivity(unchecked) private var stateMachine: RedisRequestStateMachine<RedisWaiter>
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
+    @exclusivity(unchecked) private var cumulation: ByteBuffer?
+    /// Reused for commands encoded on the loop: once the socket took the bytes, NIO lets go
+    /// of it and the next command writes into the same memory instead of a new allocation.
+    @exclusivity(unchecked) private var scratch = ByteBuffer()
+    private let parser = RESPParser()
+    private let onPush: PushHandler?
+    private let logger: Logger
+    @exclusivity(unchecked) private var timer: Scheduled<Void>?
+    @exclusivity(unchecked) private var timerDeadline: NIODeadline?
+    /// The I/O error that made us close, reported to the waiters that fail with it.
+    private var closeReason: String?
+
+    init(endpoint: String, subscriberMode: Bool = false, logger: Logger, onPush: PushHandler? = nil) {
+        stateMachine = RedisRequestStateMachine(endpoint: endpoint, subscriberMode: subscriberMode)
+        self.logger = logger
+        self.onPush = onPush
+    }
+
+    /// The event loop's clock, so that tests on an embedded loop control time.
+    private var now: NIODeadline { context?.eventLoop.now ?? .now() }
+
+    var isOpen: Bool { stateMachine.isOpen && context?.channel.isActive == true }
+
+    // MARK: Sending
+
+    /// Writes one command and registers its waiter.
+    func send(_ command: ByteBuffer, waiter: RedisWaiter, timeout: TimeAmount?) {
+        let deadline = timeout.map { now + $0 }
+        switch stateMachine.send(waiter, deadline: deadline, timeout: timeout) {
+        case .write:
+            guard let context else {
+                failAll(reason: "handler not in a pipeline")
+                return
+            }
+            context.writeAndFlush(wrapOutboundOut(command), promise: nil)
+            if let deadline { armTimer(deadline) }
+        case .fail(let error):
+            waiter.complete(.failure(error))
+        }
+    }
+
+    /// Encodes a command of text arguments into the reusable buffer and writes it.
+    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?) {
+        var size = RedisCommand.headerSize(arguments.count)
+        for argument in arguments { size &+= RedisCommand.bulkSize(argument.utf8.count) }
+        scratch.clear(minimumCapacity: size)
+        scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var writer = RawWriter(raw)
+            writer.command(arguments)
+            return writer.index
+        }
+        send(scratch, waiter: waiter, timeout: timeout)
+    }
+
+    /// Encodes a command of binary arguments into the reusable buffer and writes it.
+    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?) {
+        var size = RedisCommand.headerSize(arguments.count)
+        for argument in arguments { size &+= RedisCommand.bulkSize(argument.count) }
+        scratch.clear(minimumCapacity: size)
+        scratch.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var writer = RawWriter(raw)
+            writer.command(arguments)
+            return writer.index
+        }
+        send(scratch, waiter: waiter, timeout: timeout)
+    }
+
+    /// Writes a pipeline with one write and one flush; its replies go to `collector` in order.
+    func sendBatch(_ pipeline: RedisPipeline, collector: RedisPipelineCollector, timeout: TimeAmount?) {
+        guard pipeline.count > 0 else { return }
+        let deadline = timeout.map { now + $0 }
+        guard let context else { return failAll(reason: "handler not in a pipeline") }
+        switch stateMachine.send(.batch(collector), count: pipeline.count, deadline: deadline, timeout: timeout) {
+        case .write:
+            context.writeAndFlush(wrapOutboundOut(pipeline.encoded), promise: nil)
+            if let deadline { armTimer(deadline) }
+        case .fail(let error):
+            for _ in 0..<pipeline.count { collector.add(.failure(error)) }
+        }
+    }
+
+    /// Writes a command whose answers arrive as out-of-band frames (SUBSCRIBE and friends).
+    func sendWithoutReply(_ command: ByteBuffer) -> RedisError? {
+        guard stateMachine.isOpen, let context else {
+            if case .closed(let error) = stateMachine.state { return error }
+            return .connectionClosed("connection to \(stateMachine.endpoint) is not open")
+        }
+        context.writeAndFlush(wrapOutboundOut(command), promise: nil)
+        return nil
+    }
+
+    /// Closes on purpose; waiters fail with "closed by the client".
+    func close() {
+        let (waiters, error) = stateMachine.closeRequested()
+        for waiter in waiters { waiter.complete(.failure(error)) }
+        cancelTimer()
+        context?.close(promise: nil)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if var pending = cumulation {
+            cumulation = nil
+            pending.writeBuffer(&buffer)
+            buffer = pending
+        }
+        while stateMachine.isOpen {
+            let value: RESPValue?
+            do {
+                value = try parser.parse(&buffer)
+            } catch {
+                let (waiters, failure) = stateMachine.parseFailed(error)
+                logger.warning("redis protocol error, closing connection", metadata: ["error": "\(failure)"])
+                for waiter in waiters { waiter.complete(.failure(failure)) }
+                cancelTimer()
+                context.close(promise: nil)
+                return
+            }
+            guard let value else { break }
+            handle(value, context: context)
+        }
+        if buffer.readableBytes > 0, stateMachine.isOpen { cumulation = buffer }
+    }
+
+    private func handle(_ value: RESPValue, context: ChannelHandlerContext) {
+        switch stateMachine.reply(value) {
+        case .complete(let waiter, let result):
+            waiter.complete(result)
+        case .push(let push):
+            if let onPush { onPush(push) } else { logger.debug("redis push ignored on a command connection") }
+        case .unsolicitedError(let message):
+            logger.warning("redis error reply nobody waited for", metadata: ["error": "\(message)"])
+        case .close(let waiters, let error):
+            logger.warning("redis connection out of step, closing", metadata: ["error": "\(error)"])
+            for waiter in waiters { waiter.complete(.failure(error)) }
+            cancelTimer()
+            context.close(promise: nil)
+        case .ignore:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(reason: closeReason)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closeReason = RedisConnectError.describe(error)
+        logger.debug("redis connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func failAll(reason: String?) {
+        let (waiters, error) = stateMachine.channelClosed(reason: reason)
+        cancelTimer()
+        for waiter in waiters { waiter.complete(.failure(error)) }
+    }
+
+    // MARK: Timer
+
+    private func armTimer(_ deadline: NIODeadline) {
+        if let current = timerDeadline, current <= deadline { return }
+        guard let context else { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { loopBound.value.timerFired() }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        switch stateMachine.timerFired(now: now) {
+        case .idle:
+            break
+        case .rearm(let deadline):
+            armTimer(deadline)
+        case .timeout(let expired, let timeoutError, let others, let closedError):
+            logger.warning("redis command timed out, closing connection", metadata: ["error": "\(timeoutError)"])
+            for waiter in expired { waiter.complete(.failure(timeoutError)) }
+            for waiter in others { waiter.complete(.failure(closedError)) }
+            context?.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import CeleriacRESP
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A pub/sub subscriber on its own connection.
+///
+/// Channels (SUBSCRIBE) and glob patterns (PSUBSCRIBE) are kept as a desired set. A
+/// background task owns the connection: when it is lost, the subscriber yields
+/// ``RedisPubSubEvent/disconnected(_:)``, reconnects with backoff, subscribes to the whole set
+/// again and yields ``RedisPubSubEvent/reconnected`` once the server has confirmed it. Works
+/// with RESP3 (push frames) and RESP2 (arrays on a subscribed connection).
+public final class RedisSubscriber: Sendable {
+    /// Messages and connection events, in order. Meant for one consumer; the buffer is
+    /// unbounded so a slow consumer loses nothing.
+    public let events: AsyncStream<RedisPubSubEvent>
+    private let core: RedisSubscriberCore
+    private var router: RedisPubSubRouter { core.router }
+    private var slot: RedisConnectionSlot { core.slot }
+    private let group: any EventLoopGroup
+    private let supervisor = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    /// A subscriber for `url`; it connects right away in the background.
+    public init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        let (stream, continuation) = AsyncStream.makeStream(of: RedisPubSubEvent.self)
+        events = stream
+        let router = RedisPubSubRouter(continuation: continuation)
+        group = eventLoopGroup
+        let slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup, subscriberMode: true) { value in
+            router.handle(value)
+        }
+        let core = RedisSubscriberCore(router: router, slot: slot, options: options)
+        self.core = core
+        let task = Task { await core.supervise() }
+        supervisor.withLockedValue { $0 = task }
+    }
+
+    deinit {
+        core.router.state.withLockedValue { $0.closed = true }
+        supervisor.withLockedValue { $0?.cancel() }
+        let slot = core.slot
+        Task { await slot.shutDown() }
+        core.router.continuation.finish()
+    }
+
+    /// Subscribes to channels; returns once the server confirmed every one.
+    public func subscribe(_ channels: [String]) async throws(RedisError) {
+        try await change(.subscribe, channels)
+    }
+
+    /// Unsubscribes from channels.
+    public func unsubscribe(_ channels: [String]) async throws(RedisError) {
+        try await change(.unsubscribe, channels)
+    }
+
+    /// Subscribes to glob patterns (`*` matches any characters, `.` and `/` included).
+    public func psubscribe(_ patterns: [String]) async throws(RedisError) {
+        try await change(.psubscribe, patterns)
+    }
+
+    /// Unsubscribes from patterns.
+    public func punsubscribe(_ patterns: [String]) async throws(RedisError) {
+        try await change(.punsubscribe, patterns)
+    }
+
+    /// The channels and patterns subscribed (or to be subscribed again after a reconnect).
+    public var subscriptions: (channels: Set<String>, patterns: Set<String>) {
+        router.state.withLockedValue { ($0.channels, $0.patterns) }
+    }
+
+    /// Stops: closes the connection and finishes ``events``.
+    public func close() async {
+        let waiters = router.state.withLockedValue { state -> [EventLoopPromise<Void>] in
+            state.closed = true
+            state.current = nil
+            defer { state.waiters.removeAll() }
+            return state.waiters.values.flatMap { $0 }
+        }
+        let error = RedisError.connectionClosed("subscriber for \(slot.url) was closed")
+        for waiter in waiters { waiter.fail(error) }
+        supervisor.withLockedValue { $0?.cancel() }
+        await slot.shutDown()
+        router.continuation.finish()
+    }
+
+    private func change(_ kind: RedisPubSubRequest.Kind, _ names: [String]) async throws(RedisError) {
+        guard !names.isEmpty else { return }
+        let eventLoop = group.next()
+        let registered = router.state.withLockedValue { state -> (futures: [EventLoopFuture<Void>], connection: RedisConnection?)? in
+            if state.closed { return nil }
+            switch kind {
+            case .subscribe: state.channels.formUnion(names)
+            case .unsubscribe: state.channels.subtract(names)
+            case .psubscribe: state.patterns.formUnion(names)
+            case .punsubscribe: state.patterns.subtract(names)
+            }
+            let futures = names.map { state.addWaiter(RedisPubSubRequest(kind: kind, name: $0), on: eventLoop) }
+            return (futures, state.current)
+        }
+        guard let registered else { throw .connectionClosed("subscriber for \(slot.url) was closed") }
+        if let connection = registered.connection {
+            // If this write fails, the connection is gone and the supervisor subscribes the
+            // whole set again on the next one, which confirms these waiters.
+            try? await connection.sendWithoutReply(RedisCommand([kind.rawValue] + names))
+        }
+        let what = "\(kind.rawValue) \(names.joined(separator: " "))"
+        try await core.wait(for: registered.futures, on: eventLoop, what: what)
+    }
+}
+
+/// What the background supervisor needs, held apart from ``RedisSubscriber`` so that the
+/// supervisor task does not keep the subscriber alive: a subscriber dropped without
+/// ``RedisSubscriber/close()`` is cleaned up by its deinit.
+struct RedisSubscriberCore: Sendable {
+    let router: RedisPubSubRouter
+    let slot: RedisConnectionSlot
+    let options: RedisOptions
+}
+
+extension RedisSubscriberCore {
+    func wait(for futures: [EventLoopFuture<Void>], on eventLoop: any EventLoop, what: String) async throws(RedisError) {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.completeWith(EventLoopFuture.andAllSucceed(futures, on: eventLoop))
+        let timeout = options.commandTimeout
+        let url = slot.url
+        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            promise.fail(RedisError.timeout("no confirmation of \(what) from \(url) within \(RedisBackoff.seconds(timeout)) s"))
+        }
+        do {
+            try await promise.futureResult.get()
+            timer.cancel()
+        } catch let error as RedisError {
+            timer.cancel()
+            throw error
+        } catch {
+            timer.cancel()
+            throw .connectionClosed("subscription to \(url) failed: \(error)")
+        }
+    }
+
+    /// Owns the connection: connect, subscribe the desired set, wait for the close, repeat.
+    func supervise() async {
+        var subscribedBefore = false
+        while !Task.isCancelled {
+            let connection: RedisConnection
+            do {
+                connection = try await slot.connection(deadline: nil)
+            } catch {
+                if Task.isCancelled || router.isClosed { return }
+                continue
+            }
+            let eventLoop = connection.eventLoop
+            let setup = router.state.withLockedValue { state -> (channels: [String], patterns: [String], futures: [EventLoopFuture<Void>], unsubscribed: [EventLoopPromise<Void>])? in
+                if state.closed { return nil }
+                state.current = connection
+                // A fresh connection holds no subscriptions, so pending unsubscribes are done.
+                var unsubscribed: [EventLoopPromise<Void>] = []
+                for (request, promises) in state.waiters where request.kind == .unsubscribe || request.kind == .punsubscribe {
+                    unsubscribed += promises
+                    state.waiters[request] = nil
+                }
+                let channels = state.channels.sorted()
+                let patterns = state.patterns.sorted()
+                var futures = channels.map { state.addWaiter(RedisPubSubRequest(kind: .subscribe, name: $0), on: eventLoop) }
+                futures += patterns.map { state.addWaiter(RedisPubSubRequest(kind: .psubscribe, name: $0), on: eventLoop) }
+                return (channels, patterns, futures, unsubscribed)
+            }
+            guard let setup else { return }
+            var live = false
+            for promise in setup.unsubscribed { promise.succeed() }
+            do {
+                if !setup.channels.isEmpty { try await connection.sendWithoutReply(RedisCommand(["SUBSCRIBE"] + setup.channels)) }
+                if !setup.patterns.isEmpty { try await connection.sendWithoutReply(RedisCommand(["PSUBSCRIBE"] + setup.patterns)) }
+                try await wait(for: setup.futures, on: eventLoop, what: "re-subscription")
+                if subscribedBefore { router.continuation.yield(.reconnected) }
+                subscribedBefore = true
+                live = true
+            } catch {
+                options.logger.warning("redis re-subscription failed", metadata: ["url": "\(slot.url)", "error": "\(error)"])
+                slot.discard(connection)
+            }
+            let pinger = live ? startHealthChecks(on: connection) : nil
+            try? await connection.closeFuture.get()
+            pinger?.cancel()
+            let closed = router.state.withLockedValue { state -> Bool in
+                if state.current === connection { state.current = nil }
+                return state.closed
+            }
+            if closed { return }
+            if live {
+                router.continuation.yield(.disconnected(.connectionClosed("connection to \(slot.url) lost; reconnecting")))
+            }
+            slot.discard(connection)
+        }
+    }
+}
+
+extension RedisSubscriberCore {
+    /// Pings the connection every ``RedisOptions/healthCheckInterval``; a PING without a reply
+    /// within the command timeout closes the connection, and the supervisor reconnects.
+    fileprivate func startHealthChecks(on connection: RedisConnection) -> Task<Void, Never>? {
+        guard let interval = options.healthCheckInterval else { return nil }
+        let logger = options.logger
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    _ = try await connection.send(RedisCommand(["PING"]))
+                } catch {
+                    logger.warning("redis subscriber health check failed", metadata: ["url": "\(connection.url)", "error": "\(error)"])
+                    connection.closeNow()
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// Routes the subscriber connection's out-of-band frames: messages to the stream,
+/// confirmations to the callers waiting for them. Called on the event loop.
+final class RedisPubSubRouter: Sendable {
+    struct State {
+        var channels: Set<String> = []
+        var patterns: Set<String> = []
+        var waiters: [RedisPubSubRequest: [EventLoopPromise<Void>]] = [:]
+        var current: RedisConnection?
+        var closed = false
+
+        mutating func addWaiter(_ request: RedisPubSubRequest, on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+            let promise = eventLoop.makePromise(of: Void.self)
+            waiters[request, default: []].append(promise)
+            return promise.futureResult
+        }
+    }
+
+    let state = NIOLockedValueBox(State())
+    let continuation: AsyncStream<RedisPubSubEvent>.Continuation
+
+    init(continuation: AsyncStream<RedisPubSubEvent>.Continuation) {
+        self.continuation = continuation
+    }
+
+    var isClosed: Bool { state.withLockedValue { $0.closed } }
+
+    func handle(_ value: RESPValue) {
+        guard let items = value.array else { return }
+        switch RedisPubSubFrame(items) {
+        case .message(let message):
+            continuation.yield(.message(message))
+        case .confirmation(let kind, let name):
+            let request = RedisPubSubRequest(kind: kind, name: name ?? "")
+            let waiters = state.withLockedValue { $0.waiters.removeValue(forKey: request) } ?? []
+            for waiter in waiters { waiter.succeed() }
+        case .other:
+            break
+        }
+    }
+}
