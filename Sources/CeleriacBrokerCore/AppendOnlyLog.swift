@@ -35,6 +35,12 @@ public struct ReplayReport: Sendable, Equatable {
     /// Bytes at the end that form an incomplete record (a crash mid-write), or an unfinished
     /// MULTI block; 0 for a clean log.
     public var truncatedBytes: Int
+
+    public init(recordsApplied: Int, validLength: Int, truncatedBytes: Int) {
+        self.recordsApplied = recordsApplied
+        self.validLength = validLength
+        self.truncatedBytes = truncatedBytes
+    }
 }
 
 /// A log that cannot be replayed: a record is malformed or names something the engine
@@ -89,7 +95,9 @@ extension BrokerEngine {
         let sink = appendOnlySink
         appendOnlySink = nil
         let clientID = addClient(address: "aof")
+        loading = true
         defer {
+            loading = false
             removeClient(clientID)
             appendOnlySink = sink
             loggedDatabase = -1

@@ -59,6 +59,9 @@ public final class BrokerEngine {
     var nowMillis: Int64 { nowMicros / 1000 }
     /// Nesting of `call` (1 = a client's own command, 2+ = inside EXEC or a script).
     var callDepth = 0
+    /// Set while replaying a log: like Redis while loading, nothing expires (the log holds
+    /// an explicit DEL for every key that expired when it was written).
+    var loading = false
     /// Set while a Lua script runs, so blocking commands don't block and scripts can't nest.
     var runningScript: ScriptRun?
 

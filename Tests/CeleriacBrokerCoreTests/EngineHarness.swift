@@ -61,3 +61,16 @@ extension RESPValue {
     static func error(_ text: String) -> RESPValue { .simpleError(text) }
     static func status(_ text: String) -> RESPValue { .simpleString(text) }
 }
+
+/// Compares two rewrites (canonical dataset dumps) and describes the first difference, so a
+/// failure prints one line instead of two whole datasets.
+func datasetDifference(_ a: BrokerEngine, _ b: BrokerEngine) -> String? {
+    let left = a.rewrite().map { $0.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ") }
+    let right = b.rewrite().map { $0.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ") }
+    for index in 0..<max(left.count, right.count) {
+        let l = index < left.count ? left[index] : "<end>"
+        let r = index < right.count ? right[index] : "<end>"
+        if l != r { return "record \(index): \(l.prefix(200)) != \(r.prefix(200))" }
+    }
+    return nil
+}

@@ -74,7 +74,7 @@ extension BrokerEngine {
             guard let current, milliseconds > current else { return .reply(.integer(0)) }
         }
         if lt, let current, milliseconds >= current { return .reply(.integer(0)) }
-        if milliseconds <= nowMillis {
+        if milliseconds <= nowMillis && !loading {
             removeKey(db, key)
             signalModified(db, key)
             call.propagateAs = [[Array("DEL".utf8), key]]
