@@ -73,8 +73,9 @@ extension BrokerEngine {
     }
 
     func lindexCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let index = try ArgumentParsing.requireInteger(call.args[2])
+        // Like Redis, the key is looked up before the index is parsed.
         guard let list = try listValue(call.client.db, call.args[1]) else { return .reply(.null) }
+        let index = try ArgumentParsing.requireInteger(call.args[2])
         let position = index < 0 ? Int64(list.count) + index : index
         guard position >= 0, position < Int64(list.count) else { return .reply(.null) }
         return .reply(.bulkString(list.items[Int(position)]))
@@ -122,9 +123,9 @@ extension BrokerEngine {
     }
 
     func lsetCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let index = try ArgumentParsing.requireInteger(call.args[2])
         let db = call.client.db
         guard let list = try listValue(db, call.args[1]) else { throw CommandError.noSuchKey }
+        let index = try ArgumentParsing.requireInteger(call.args[2])
         let position = index < 0 ? Int64(list.count) + index : index
         guard position >= 0, position < Int64(list.count) else { throw CommandError.indexOutOfRange }
         list.replace(at: Int(position), with: call.args[3])

@@ -53,13 +53,17 @@ enum LuaConversion {
         return true
     }
 
+    /// Pushes exactly one string (an empty array may or may not have a base address).
     private static func pushBytes(_ bytes: [UInt8], to state: OpaquePointer) {
         bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                lua_pushlstring(state, $0, bytes.count)
+            if let base = buffer.baseAddress, !bytes.isEmpty {
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    lua_pushlstring(state, $0, bytes.count)
+                }
+            } else {
+                lua_pushlstring(state, "", 0)
             }
         }
-        if bytes.isEmpty { lua_pushlstring(state, "", 0) }
     }
 
     private static func pushField(_ name: String, _ text: String, to state: OpaquePointer) {
