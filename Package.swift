@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "CeleriacBrokerCore", "CeleriacRESP", "CeleriacTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
