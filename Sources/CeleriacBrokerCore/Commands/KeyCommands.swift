@@ -93,7 +93,8 @@ extension BrokerEngine {
         guard let deadline = expiry(db, key) else { return .reply(.integer(-1)) }
         let remaining = max(0, deadline - nowMillis)
         let inMilliseconds = ArgumentParsing.matches(call.args[0], "pttl")
-        return .reply(.integer(inMilliseconds ? remaining : (remaining + 500) / 1000))
+        // Rounded to the nearest second without `remaining + 500`, which could overflow.
+        return .reply(.integer(inMilliseconds ? remaining : remaining / 1000 + (remaining % 1000 >= 500 ? 1 : 0)))
     }
 
     func persistCommand(_ call: inout CommandCall) throws -> CommandOutcome {
