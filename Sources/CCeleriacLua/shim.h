@@ -19,6 +19,16 @@ static inline int celeriac_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int celeriac_lua_globalsindex(void) { return LUA_GLOBALSINDEX; }
 static inline void celeriac_lua_getglobal(lua_State *L, const char *name) { lua_getfield(L, LUA_GLOBALSINDEX, name); }
 static inline void celeriac_lua_setglobal(lua_State *L, const char *name) { lua_setfield(L, LUA_GLOBALSINDEX, name); }
+/* Raw global access: bypasses _G's metatable, whose handlers raise (read-only globals). */
+static inline void celeriac_lua_rawgetglobal(lua_State *L, const char *name) {
+    lua_pushstring(L, name);
+    lua_rawget(L, LUA_GLOBALSINDEX);
+}
+static inline void celeriac_lua_rawsetglobal(lua_State *L, const char *name) {
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, LUA_GLOBALSINDEX);
+}
 static inline void celeriac_lua_pushcclosure(lua_State *L, lua_CFunction f, int n) { lua_pushcclosure(L, f, n); }
 
 /* Registry slot holding the script deadline (seconds on CLOCK_MONOTONIC, 0 = none). */

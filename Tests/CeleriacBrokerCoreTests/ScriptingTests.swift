@@ -80,6 +80,17 @@ import Testing
         #expect(h.run(c, "EVAL", "return 1", "x") == .error("ERR value is not an integer or out of range"))
     }
 
+    @Test func globalsAreReadOnly() {
+        let h = EngineHarness()
+        let c = h.client()
+        let assign = "x = 5"
+        #expect(h.run(c, "EVAL", assign, "0") == .error("ERR user_script:1: Attempt to modify a readonly table script: \(sha(assign)), on @user_script:1."))
+        let read = "return y"
+        #expect(h.run(c, "EVAL", read, "0") == .error("ERR user_script:1: Script attempted to access nonexistent global variable 'y' script: \(sha(read)), on @user_script:1."))
+        #expect(h.run(c, "EVAL", "local x = 5 return x", "0") == .integer(5))
+        #expect(h.run(c, "EVAL", "return #KEYS + #ARGV", "1", "k", "a", "b") == .integer(3))
+    }
+
     @Test func scriptCacheCommands() {
         let h = EngineHarness()
         let c = h.client()

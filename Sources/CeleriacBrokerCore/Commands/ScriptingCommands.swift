@@ -75,7 +75,7 @@ extension BrokerEngine {
             wrapPendingRecords = true
         }
         let base = lua_gettop(state)
-        celeriac_lua_getglobal(state, "__celeriac_error_handler")
+        celeriac_lua_rawgetglobal(state, "__celeriac_error_handler")
         lua_getfield(state, celeriac_lua_registryindex(), "f_" + sha)
         celeriac_lua_arm_deadline(state, Double(configuration.scriptTimeLimitMilliseconds) / 1000)
         let status = lua_pcall(state, 0, 1, base + 1)
@@ -110,7 +110,7 @@ extension BrokerEngine {
 
     private func setGlobalArray(_ name: String, _ values: [[UInt8]], state: OpaquePointer) {
         _ = LuaConversion.push(.array(values.map { .bulkString($0) }), to: state, depth: 0)
-        celeriac_lua_setglobal(state, name)
+        celeriac_lua_rawsetglobal(state, name)
     }
 
     /// A command issued by `redis.call`/`redis.pcall`: checked like Redis checks script

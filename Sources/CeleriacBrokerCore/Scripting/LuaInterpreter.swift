@@ -124,6 +124,13 @@ final class LuaInterpreter {
           end
           return err
         end
+        -- Globals are read-only to scripts, as in Redis 7 (KEYS and ARGV are set with rawset).
+        setmetatable(_G, {
+          __newindex = function(t, k, v) error('Attempt to modify a readonly table', 2) end,
+          __index = function(t, k)
+            error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+          end,
+        })
         """
 }
 
