@@ -29,6 +29,11 @@ static inline void celeriac_lua_rawsetglobal(lua_State *L, const char *name) {
     lua_insert(L, -2);
     lua_rawset(L, LUA_GLOBALSINDEX);
 }
+/* t[name] without metamethods (a user table's __index could raise). `index` must be absolute. */
+static inline void celeriac_lua_rawgetfield(lua_State *L, int index, const char *name) {
+    lua_pushstring(L, name);
+    lua_rawget(L, index);
+}
 static inline void celeriac_lua_pushcclosure(lua_State *L, lua_CFunction f, int n) { lua_pushcclosure(L, f, n); }
 
 /* Registry slot holding the script deadline (seconds on CLOCK_MONOTONIC, 0 = none). */

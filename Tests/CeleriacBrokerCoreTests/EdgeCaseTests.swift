@@ -37,5 +37,11 @@ import Testing
         }
         #expect(big.count == 100_000)
         #expect(h.run(c, "EVAL", "return redis.call(unpack({'ping'}))", "0") == .status("PONG"))
+        // Metamethods that raise must never run from Swift (reading err/ok uses raw access).
+        let hostile = "return setmetatable({1, 2}, {__index = function() error('boom') end})"
+        #expect(h.run(c, "EVAL", hostile, "0") == [1, 2])
+        let hostileError = "error(setmetatable({}, {__index = function() error('boom') end}))"
+        #expect(h.run(c, "EVAL", hostileError, "0").isError)
+        #expect(h.run(c, "PING") == .status("PONG"))
     }
 }

@@ -94,14 +94,16 @@ extension BrokerEngine {
                 ? String(decoding: LuaConversion.bytes(from: state, at: -1), as: UTF8.self) : "execution failure"
             return "ERR Error running script \(sha), \(message.prefix(100))"
         }
-        lua_getfield(state, -1, "err")
+        // Raw reads: the error object may be a user table whose metamethods could raise.
+        let table = lua_gettop(state)
+        celeriac_lua_rawgetfield(state, table, "err")
         var message = String(decoding: LuaConversion.bytes(from: state, at: -1), as: UTF8.self)
         celeriac_lua_pop(state, 1)
         if message.hasPrefix("-") { message.removeFirst() }
-        lua_getfield(state, -1, "source")
+        celeriac_lua_rawgetfield(state, table, "source")
         let source = lua_type(state, -1) == LUA_TSTRING ? String(decoding: LuaConversion.bytes(from: state, at: -1), as: UTF8.self) : nil
         celeriac_lua_pop(state, 1)
-        lua_getfield(state, -1, "line")
+        celeriac_lua_rawgetfield(state, table, "line")
         let line = lua_type(state, -1) == LUA_TNUMBER ? Int(lua_tonumber(state, -1)) : nil
         celeriac_lua_pop(state, 1)
         if let source, let line { return "\(message) script: \(sha), on \(source):\(line)." }

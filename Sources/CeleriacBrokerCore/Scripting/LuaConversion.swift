@@ -86,7 +86,7 @@ enum LuaConversion {
         case LUA_TBOOLEAN:
             return lua_toboolean(state, absolute) != 0 ? .integer(1) : .null
         case LUA_TTABLE:
-            lua_getfield(state, absolute, "err")
+            celeriac_lua_rawgetfield(state, absolute, "err")
             if lua_type(state, -1) == LUA_TSTRING {
                 var text = String(decoding: bytes(from: state, at: -1), as: UTF8.self)
                 celeriac_lua_pop(state, 1)
@@ -94,7 +94,7 @@ enum LuaConversion {
                 return .simpleError(text)
             }
             celeriac_lua_pop(state, 1)
-            lua_getfield(state, absolute, "ok")
+            celeriac_lua_rawgetfield(state, absolute, "ok")
             if lua_type(state, -1) == LUA_TSTRING {
                 let text = String(decoding: bytes(from: state, at: -1), as: UTF8.self)
                 celeriac_lua_pop(state, 1)
