@@ -86,6 +86,9 @@ public final class BrokerEngine {
     // Append-only log.
     /// Receives one record per change; nil disables logging (replay runs with it detached).
     public var appendOnlySink: (any AppendOnlySink)?
+    /// Extra `field:value` lines for INFO's Persistence section, kept up to date by the server
+    /// (for example `aof_rewrite_in_progress`, `aof_last_write_status`).
+    public var persistenceInfo: [(field: String, value: String)] = []
     var pendingRecords: [(db: Int, args: [[UInt8]])] = []
     /// Set by EXEC and scripts: their several records are logged inside MULTI/EXEC.
     var wrapPendingRecords = false

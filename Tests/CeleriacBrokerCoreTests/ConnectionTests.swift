@@ -141,6 +141,7 @@ import Testing
         if case .integer(let count) = h.run(c, "COMMAND", "COUNT") { #expect(count > 100) } else { Issue.record("COUNT") }
         #expect(h.run(c, "CONFIG", "GET", "maxmemory") == .map([RESPPair("maxmemory", "0")]))
         h.run(c, "SET", "k", "v", "EX", "100")
+        h.engine.persistenceInfo = [("aof_rewrite_in_progress", "0")]
         guard case .verbatimString(_, let text) = h.run(c, "INFO") else {
             Issue.record("INFO")
             return
@@ -149,5 +150,6 @@ import Testing
         #expect(info.contains("# Server\r\nredis_version:7.0.15\r\n"))
         #expect(info.contains("db0:keys=1,expires=1,avg_ttl=0\r\n"))
         #expect(info.contains("used_memory:"))
+        #expect(info.contains("aof_enabled:0\r\naof_rewrite_in_progress:0\r\n"))
     }
 }

@@ -49,7 +49,7 @@ extension BrokerEngine {
             fields = [
                 ("loading", "0"), ("rdb_changes_since_last_save", String(changesSinceStart)),
                 ("aof_enabled", appendOnlySink == nil ? "0" : "1"),
-            ]
+            ] + persistenceInfo.map { ($0.field, $0.value) }
         case "stats":
             title = "Stats"
             fields = [
