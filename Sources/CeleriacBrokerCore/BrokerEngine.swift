@@ -5,13 +5,22 @@ import OrderedCollections
 
 /// The broker's engine: a single-threaded, Redis-compatible keyspace and command processor.
 ///
-/// The server layer owns sockets and framing; it registers each connection with
-/// ``addClient(address:)``, feeds every parsed command to ``execute(_:from:)``, writes the
-/// returned ``CommandOutcome`` to that connection (encoded in the client's
-/// ``ClientState/protocolVersion``), and then drains ``drainEvents()`` to deliver pub/sub
-/// messages, replies to clients that were blocked, and disconnects. It calls
-/// ``runTimers()`` periodically (every 100 ms is plenty) for blocking timeouts and active
-/// expiry, and ``removeClient(_:)`` when a connection goes away.
+/// The server layer owns sockets and framing. Its whole contract:
+///
+/// - ``addClient(address:)`` when a connection opens, ``removeClient(_:)`` when it closes.
+/// - Each parsed command goes to ``execute(_:from:)``. The returned ``CommandOutcome`` is
+///   written to that connection encoded with the client's ``ClientState/protocolVersion``
+///   read *after* the call (HELLO changes it, and its own reply is already in the new
+///   version). Pushes the command produced for the caller itself are already folded into
+///   the outcome, in the order Redis would write them.
+/// - ``CommandOutcome/blocked``: hold the connection's further pipelined commands until an
+///   ``EngineEvent/unblocked(_:_:)`` for it arrives, write that reply, then resume.
+/// - After every `execute` (and `runTimers`) drain ``drainEvents()``: pub/sub messages and
+///   MONITOR lines for other clients, replies to clients that were blocked, disconnects.
+/// - Call ``runTimers()`` periodically (or at ``nextBlockingDeadline``) for blocking
+///   timeouts and active expiry.
+/// - For durability set ``appendOnlySink``; load a log with ``replay(_:)`` before accepting
+///   clients; compact with ``rewrite()`` then ``appendOnlyLogDidRotate(selectedDatabase:)``.
 ///
 /// Not thread-safe by design: like Redis, all state is confined to one thread (one NIO event
 /// loop). Nothing here locks; callers must not share an engine across threads.
