@@ -82,8 +82,9 @@ extension BrokerEngine {
         if wrap { sink.append([Array("EXEC".utf8)]) }
     }
 
-    /// Tells the engine that the sink now writes to a fresh file that starts with the given
-    /// rewrite, so the next record must select its database again unless the rewrite did.
+    /// Tells the engine that the sink now writes to a fresh file (after a rewrite). The next
+    /// record then starts with a SELECT, unless `selectedDatabase` says which database the
+    /// file's content left selected.
     public func appendOnlyLogDidRotate(selectedDatabase: Int? = nil) {
         loggedDatabase = selectedDatabase ?? -1
     }
@@ -146,16 +147,14 @@ extension BrokerEngine {
 
     /// The smallest command list that rebuilds the current dataset, for log compaction:
     /// per database a SELECT, then per live key one command per 64 elements and a PEXPIREAT
-    /// for keys with a TTL. The engine assumes the server starts the new log with these
-    /// records (the next record selects its database only if it differs from the last here).
+    /// for keys with a TTL. Pure: when the server switches to the new log it calls
+    /// ``appendOnlyLogDidRotate(selectedDatabase:)`` so the next record selects its database.
     public func rewrite() -> [[[UInt8]]] {
         var records: [[[UInt8]]] = []
-        var lastSelected: Int?
         let chunk = 64
         func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         for database in databases where database.count > 0 {
             records.append([bytes("SELECT"), bytes(String(database.index))])
-            lastSelected = database.index
             let keys = database.entries.keys.sorted { $0.lexicographicallyPrecedes($1) }
             for key in keys {
                 if let deadline = database.expires[key], deadline <= nowMillis { continue }
@@ -193,7 +192,6 @@ extension BrokerEngine {
                 }
             }
         }
-        loggedDatabase = lastSelected ?? -1
         return records
     }
 }

@@ -20,7 +20,8 @@ import OrderedCollections
 /// - Call ``runTimers()`` periodically (or at ``nextBlockingDeadline``) for blocking
 ///   timeouts and active expiry.
 /// - For durability set ``appendOnlySink``; load a log with ``replay(_:)`` before accepting
-///   clients; compact with ``rewrite()`` then ``appendOnlyLogDidRotate(selectedDatabase:)``.
+///   clients; compact with ``rewrite()``, and call ``appendOnlyLogDidRotate(selectedDatabase:)``
+///   when the new file replaces the old one.
 ///
 /// Not thread-safe by design: like Redis, all state is confined to one thread (one NIO event
 /// loop). Nothing here locks; callers must not share an engine across threads.

@@ -149,6 +149,17 @@ import Testing
         }
     }
 
+    @Test func rotationMakesTheNextRecordSelectItsDatabase() {
+        let h = EngineHarness(logging: true)
+        let c = h.client()
+        h.run(c, "SET", "a", "1")
+        _ = h.engine.rewrite()
+        h.run(c, "SET", "b", "2")
+        h.engine.appendOnlyLogDidRotate()
+        h.run(c, "SET", "c", "3")
+        #expect(h.sink.lines == ["SELECT 0", "SET a 1", "SET b 2", "SELECT 0", "SET c 3"])
+    }
+
     @Test func rewriteIsMinimalAndCarriesExpiries() {
         let h = EngineHarness()
         let c = h.client()
