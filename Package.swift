@@ -75,6 +75,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Broker engine (issue #4)
+        .systemLibrary(
+            name: "CCeleriacLua",
+            pkgConfig: "lua5.1",
+            providers: [.apt(["liblua5.1-0-dev"])]
+        ),
+        .target(
+            name: "CeleriacBrokerCore",
+            dependencies: [
+                "CeleriacRESP", "CCeleriacLua",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacBrokerCoreTests",
+            dependencies: [
+                "CeleriacBrokerCore", "CeleriacRESP", "CeleriacTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support
         .target(
             name: "CeleriacTestSupport",

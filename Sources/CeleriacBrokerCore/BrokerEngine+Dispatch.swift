@@ -1,0 +1,152 @@
+import CeleriacRESP
+
+extension BrokerEngine {
+    /// Redis's `processCommand`: lookup, arity, AUTH, subscribed-mode and memory checks, MULTI
+    /// queueing, then `call`.
+    func processCommand(_ args: [[UInt8]], client: ClientState) -> CommandOutcome {
+        guard let first = args.first else { return .replies([]) }
+        let name = ArgumentParsing.lowercased(first)
+        client.lastCommandAt = nowMicros
+        guard let spec = commands[name] else {
+            flagTransaction(client)
+            return .reply(.simpleError(Self.unknownCommandText(args)))
+        }
+        client.lastCommand = spec.name
+        guard spec.acceptsArgumentCount(args.count) else {
+            flagTransaction(client)
+            return .reply(.simpleError(CommandError.arity(spec.name).text))
+        }
+        if !client.authenticated && !spec.flags.contains(.noAuth) {
+            flagTransaction(client)
+            return .reply(.simpleError("NOAUTH Authentication required."))
+        }
+        if client.protocolVersion == .v2 && client.subscriptionCount > 0 && !spec.flags.contains(.subscribedOK) {
+            return .reply(.simpleError(
+                "ERR Can't execute '\(spec.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            ))
+        }
+        if isOutOfMemory && spec.flags.contains(.denyOOM) {
+            flagTransaction(client)
+            stats.rejectedCommands += 1
+            return .reply(.simpleError(Self.outOfMemoryText))
+        }
+        if client.multiQueue != nil && !spec.flags.contains(.noQueue) {
+            client.multiQueue?.append(args)
+            return .reply(.simpleString("QUEUED"))
+        }
+        if !spec.flags.contains(.noMonitor) { feedMonitors(args, client: client) }
+        return call(spec, args, client: client)
+    }
+
+    static let outOfMemoryText = "OOM command not allowed when used memory > 'maxmemory'."
+
+    /// Whether write commands that may grow memory must be refused.
+    var isOutOfMemory: Bool {
+        configuration.maxMemory > 0 && usedMemory > configuration.maxMemory
+    }
+
+    /// `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` — Redis 7.0's text,
+    /// trailing space included, arguments listed while the list is under 128 characters.
+    static func unknownCommandText(_ args: [[UInt8]]) -> String {
+        var listed = ""
+        var index = 1
+        while index < args.count && listed.utf8.count < 128 {
+            let room = 128 - listed.utf8.count
+            listed += "'" + String(decoding: args[index].prefix(room), as: UTF8.self) + "' "
+            index += 1
+        }
+        let name = String(decoding: args[0].prefix(128), as: UTF8.self)
+        return "ERR unknown command '\(name)', with args beginning with: \(listed)"
+    }
+
+    /// Marks a MULTI as failed so that EXEC answers EXECABORT.
+    func flagTransaction(_ client: ClientState) {
+        if client.multiQueue != nil { client.multiFailed = true }
+    }
+
+    /// Runs a command that passed the checks: accounts memory for its keys and records it for
+    /// the append-only log when it changed the dataset.
+    func call(_ spec: CommandSpec, _ args: [[UInt8]], client: ClientState) -> CommandOutcome {
+        let db = client.db
+        let isWrite = spec.flags.contains(.write)
+        let keys = isWrite ? spec.keyIndices(count: args.count) : []
+        var before = 0
+        for index in keys {
+            _ = expireIfNeeded(db, args[index])
+            before += approximateSize(db, args[index])
+        }
+        let changesBefore = changesSinceStart
+        var context = CommandCall(args: args, client: client, spec: spec, propagateAs: nil)
+        callDepth += 1
+        let outcome: CommandOutcome
+        do {
+            outcome = try spec.handler(self)(&context)
+        } catch let error as CommandError {
+            outcome = .reply(.simpleError(error.text))
+        } catch {
+            outcome = .reply(.simpleError("ERR \(error)"))
+        }
+        callDepth -= 1
+        if !keys.isEmpty {
+            var after = 0
+            for index in keys { after += approximateSize(db, args[index]) }
+            usedMemory += after - before
+        }
+        stats.totalCommands += 1
+        if changesSinceStart != changesBefore && !spec.flags.contains(.noPropagate) {
+            for record in context.propagateAs ?? [args] { pendingRecords.append((db, record)) }
+        }
+        return outcome
+    }
+
+    /// Memory an entry takes: key, value and expiry bookkeeping.
+    func approximateSize(_ db: Int, _ key: [UInt8]) -> Int {
+        let database = database(db)
+        guard let value = database.entries[key] else { return 0 }
+        return key.count + 48 + value.approximateBytes + (database.expires[key] == nil ? 0 : 24)
+    }
+
+    /// Counts a change to `key`: invalidates WATCHes on it and bumps the change counter that
+    /// decides whether the command is logged.
+    func signalModified(_ db: Int, _ key: [UInt8], changes: Int64 = 1) {
+        changesSinceStart += changes
+        touchWatchedKey(DatabaseKey(db: db, key: key))
+    }
+
+    /// MONITOR line: `+<secs>.<usecs> [<db> <addr>] "cmd" "arg"`.
+    func feedMonitors(_ args: [[UInt8]], client: ClientState) {
+        let monitors = clients.values.filter { $0.isMonitor && $0.id != client.id }
+        guard !monitors.isEmpty else { return }
+        let seconds = nowMicros / 1_000_000
+        let micros = nowMicros % 1_000_000
+        var microsText = String(micros)
+        while microsText.count < 6 { microsText = "0" + microsText }
+        let source = runningScript != nil ? "lua" : client.address
+        var line = "\(seconds).\(microsText) [\(client.db) \(source)]"
+        for arg in args { line += " " + Self.quoted(arg) }
+        for monitor in monitors.sorted(by: { $0.id < $1.id }) {
+            events.append(.push(monitor.id, .simpleString(line)))
+        }
+    }
+
+    /// Redis's `sdscatrepr`: a double-quoted string with escapes for non-printable bytes.
+    static func quoted(_ bytes: [UInt8]) -> String {
+        var out = "\""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case UInt8(ascii: "\""): out += "\\\""
+            case 10: out += "\\n"
+            case 13: out += "\\r"
+            case 9: out += "\\t"
+            case 7: out += "\\a"
+            case 8: out += "\\b"
+            case 0x20..<0x7F: out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out + "\""
+    }
+}

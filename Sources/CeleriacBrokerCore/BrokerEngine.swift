@@ -1,0 +1,244 @@
+import CeleriacRESP
+import DequeModule
+import HeapModule
+import OrderedCollections
+
+/// The broker's engine: a single-threaded, Redis-compatible keyspace and command processor.
+///
+/// The server layer owns sockets and framing. Its whole contract:
+///
+/// - ``addClient(address:)`` when a connection opens, ``removeClient(_:)`` when it closes.
+/// - Each parsed command goes to ``execute(_:from:)``. The returned ``CommandOutcome`` is
+///   written to that connection encoded with the client's ``ClientState/protocolVersion``
+///   read *after* the call (HELLO changes it, and its own reply is already in the new
+///   version). Pushes the command produced for the caller itself are already folded into
+///   the outcome, in the order Redis would write them.
+/// - ``CommandOutcome/blocked``: hold the connection's further pipelined commands until an
+///   ``EngineEvent/unblocked(_:_:)`` for it arrives, write that reply, then resume.
+/// - After every `execute` (and `runTimers`) drain ``drainEvents()``: pub/sub messages and
+///   MONITOR lines for other clients, replies to clients that were blocked, disconnects.
+/// - Call ``runTimers()`` periodically (or at ``nextBlockingDeadline``) for blocking
+///   timeouts and active expiry.
+/// - For durability set ``appendOnlySink``; load a log with ``replay(_:)`` before accepting
+///   clients; compact with ``rewrite()``, and call ``appendOnlyLogDidRotate(selectedDatabase:)``
+///   when the new file replaces the old one.
+///
+/// Not thread-safe by design: like Redis, all state is confined to one thread (one NIO event
+/// loop). Nothing here locks; callers must not share an engine across threads.
+public final class BrokerEngine {
+    /// Settings fixed at start-up (``maxMemory`` may also change later).
+    public struct Configuration: Sendable {
+        /// Password for the `default` user; nil disables AUTH.
+        public var password: String?
+        /// Number of databases (`SELECT 0` … `n-1`).
+        public var databases: Int
+        /// Write commands that may grow memory are refused when ``BrokerEngine/usedMemory``
+        /// exceeds this (0 = no limit), as Redis's `noeviction` policy does.
+        public var maxMemory: Int
+        /// Lua scripts running longer than this are aborted with an error.
+        public var scriptTimeLimitMilliseconds: Int
+        /// Version string reported by HELLO and INFO.
+        public var version: String
+        /// TCP port reported by INFO (informational).
+        public var port: Int
+
+        public init(
+            password: String? = nil, databases: Int = 16, maxMemory: Int = 0,
+            scriptTimeLimitMilliseconds: Int = 5000, version: String = "7.0.15", port: Int = 6379
+        ) {
+            self.password = password
+            self.databases = max(1, databases)
+            self.maxMemory = maxMemory
+            self.scriptTimeLimitMilliseconds = scriptTimeLimitMilliseconds
+            self.version = version
+            self.port = port
+        }
+    }
+
+    public internal(set) var configuration: Configuration
+    let clock: any BrokerClock
+    var databases: [Database]
+    var clients: [ClientID: ClientState] = [:]
+    var nextClientID: ClientID = 1
+    var events: [EngineEvent] = []
+    var commands: [String: CommandSpec] = [:]
+
+    /// Time of the command being run, cached like Redis's `mstime()` per command; frozen for
+    /// the whole of a script or transaction.
+    var nowMicros: Int64 = 0
+    var nowMillis: Int64 { nowMicros / 1000 }
+    /// Nesting of `call` (1 = a client's own command, 2+ = inside EXEC or a script).
+    var callDepth = 0
+    /// Set while replaying a log: like Redis while loading, nothing expires (the log holds
+    /// an explicit DEL for every key that expired when it was written).
+    var loading = false
+    /// Set while a Lua script runs, so blocking commands don't block and scripts can't nest.
+    var runningScript: ScriptRun?
+
+    // Blocking pops.
+    var waiters: [DatabaseKey: Deque<ClientID>] = [:]
+    var readyKeys: OrderedSet<DatabaseKey> = []
+
+    // Pub/sub.
+    var channelSubscribers: [[UInt8]: OrderedSet<ClientID>] = [:]
+    var patternSubscribers: OrderedDictionary<[UInt8], OrderedSet<ClientID>> = [:]
+
+    /// Deadlines of keys with an expiry, soonest first (see BrokerEngine+Expiry.swift).
+    var expiryHeap = Heap<ExpiryEntry>()
+
+    // WATCH: keys to the clients watching them.
+    var watchers: [DatabaseKey: Set<ClientID>] = [:]
+
+    // Scripting.
+    var scripts: [String: [UInt8]] = [:]
+    var lua: LuaInterpreter?
+
+    // Append-only log.
+    /// Receives one record per change; nil disables logging (replay runs with it detached).
+    public var appendOnlySink: (any AppendOnlySink)?
+    /// Extra `field:value` lines for INFO's Persistence section, kept up to date by the server
+    /// (for example `aof_rewrite_in_progress`, `aof_last_write_status`).
+    public var persistenceInfo: [(field: String, value: String)] = []
+    var pendingRecords: [(db: Int, args: [[UInt8]])] = []
+    /// Set by EXEC and scripts: their several records are logged inside MULTI/EXEC.
+    var wrapPendingRecords = false
+    var loggedDatabase = -1
+
+    // Accounting and stats.
+    /// Approximate bytes held by keys and values, maintained incrementally.
+    public internal(set) var usedMemory = 0
+    /// Number of changes since start (Redis's `server.dirty`).
+    public internal(set) var changesSinceStart: Int64 = 0
+    var stats = EngineStats()
+    let startedAt: Int64
+
+    /// Creates an engine with empty databases.
+    public init(configuration: Configuration = Configuration(), clock: any BrokerClock = SystemBrokerClock()) {
+        self.configuration = configuration
+        self.clock = clock
+        databases = (0..<configuration.databases).map { Database(index: $0) }
+        startedAt = clock.nowMicroseconds()
+        nowMicros = startedAt
+        commands = Self.buildCommandTable()
+    }
+
+    // MARK: Clients
+
+    /// Registers a new connection and returns its id.
+    public func addClient(address: String = "127.0.0.1:0") -> ClientID {
+        let id = nextClientID
+        nextClientID += 1
+        let client = ClientState(
+            id: id, address: address, authenticated: configuration.password == nil, now: clock.nowMicroseconds())
+        clients[id] = client
+        stats.totalConnections += 1
+        return id
+    }
+
+    /// The state of a connection, or nil when it is unknown.
+    public func client(_ id: ClientID) -> ClientState? { clients[id] }
+
+    /// Forgets a connection: unblocks it, drops its subscriptions, WATCHes and MULTI state.
+    public func removeClient(_ id: ClientID) {
+        guard let client = clients[id] else { return }
+        unblock(client)
+        unwatchAll(client)
+        removeAllSubscriptions(client)
+        clients[id] = nil
+    }
+
+    /// Number of connected clients.
+    public var clientCount: Int { clients.count }
+
+    /// Changes the memory limit at run time (`CONFIG SET maxmemory` equivalent for the server).
+    public func setMaxMemory(_ bytes: Int) {
+        configuration.maxMemory = max(0, bytes)
+    }
+
+    // MARK: Running commands
+
+    /// Runs one command for `client`. Unknown clients get an error.
+    public func execute(_ args: [[UInt8]], from id: ClientID) -> CommandOutcome {
+        guard let client = clients[id] else { return .reply(.simpleError("ERR unknown client id \(id)")) }
+        nowMicros = clock.nowMicroseconds()
+        let firstEvent = events.count
+        var outcome = processCommand(args, client: client)
+        flushRecords()
+        serveReadyKeys()
+        flushRecords()
+        // Pushes for the calling client itself (a RESP3 client publishing to a channel it is
+        // subscribed to) precede its reply, as Redis writes them into its buffer first.
+        let isOwnPush: (EngineEvent) -> Bool = { event in
+            if case .push(let target, _) = event { return target == id }
+            return false
+        }
+        let recent = events[firstEvent...]
+        let own = recent.filter(isOwnPush)
+        if !own.isEmpty {
+            let others = recent.filter { !isOwnPush($0) }
+            events.removeSubrange(firstEvent...)
+            events.append(contentsOf: others)
+            outcome = Self.prepend(Array(own), to: outcome)
+        }
+        return outcome
+    }
+
+    private static func prepend(_ own: [EngineEvent], to outcome: CommandOutcome) -> CommandOutcome {
+        let values = own.compactMap { event -> RESPValue? in
+            if case .push(_, let value) = event { return value }
+            return nil
+        }
+        switch outcome {
+        case .reply(let value): return .replies(values + [value])
+        case .replies(let replies): return .replies(values + replies)
+        case .blocked, .close, .shutdown: return outcome
+        }
+    }
+
+    /// Convenience for tests and tools: runs a command given as text arguments.
+    public func execute(_ args: [String], from id: ClientID) -> CommandOutcome {
+        execute(args.map { Array($0.utf8) }, from: id)
+    }
+
+    /// Takes the events produced since the last call, in the order they happened.
+    public func drainEvents() -> [EngineEvent] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
+    }
+
+    /// Times out blocked clients whose deadline has passed and runs one active-expiry cycle.
+    /// The server calls this periodically.
+    public func runTimers() {
+        nowMicros = clock.nowMicroseconds()
+        timeOutBlockedClients()
+        activeExpireCycle()
+        flushRecords()
+    }
+
+    /// The earliest blocking-command deadline (milliseconds since the epoch), if any client
+    /// waits with a timeout; lets the server schedule ``runTimers()`` precisely.
+    public var nextBlockingDeadline: Int64? {
+        clients.values.compactMap { $0.blocked?.deadline }.min()
+    }
+
+    /// Number of keys in a database (for INFO and tests).
+    public func keyCount(db: Int = 0) -> Int {
+        guard databases.indices.contains(db) else { return 0 }
+        return databases[db].count
+    }
+
+    func database(_ index: Int) -> Database {
+        databases.indices.contains(index) ? databases[index] : databases[0]
+    }
+}
+
+/// Counters reported by INFO.
+struct EngineStats {
+    var totalConnections: Int64 = 0
+    var totalCommands: Int64 = 0
+    var expiredKeys: Int64 = 0
+    var keyspaceHits: Int64 = 0
+    var keyspaceMisses: Int64 = 0
+    var publishedMessages: Int64 = 0
+    var rejectedCommands: Int64 = 0
+}

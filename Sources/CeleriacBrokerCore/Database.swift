@@ -1,0 +1,19 @@
+/// One of the numbered databases (`SELECT n`): the keys, and the absolute expiry times of the
+/// keys that have one (milliseconds since the epoch).
+final class Database {
+    let index: Int
+    var entries: [[UInt8]: StoredValue] = [:]
+    var expires: [[UInt8]: Int64] = [:]
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    var count: Int { entries.count }
+}
+
+/// A key in a given database, for wait lists and WATCH tables that span databases.
+struct DatabaseKey: Hashable {
+    var db: Int
+    var key: [UInt8]
+}
