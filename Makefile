@@ -15,7 +15,7 @@ demo: bootstrap
 test:
 	@scripts/bootstrap.sh --test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/test.sh
 
 build: bootstrap
 	$(SWIFT) build

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs each test target in its own process, one after another.
+#
+# Why not one `swift test`: Swift Testing runs every test of the process on the cooperative
+# pool, which has one thread per core. On a 2-core machine two CPU-bound suites (the fuzz
+# runs, the engine's random-command test) starve the I/O-bound ones of threads, and their
+# network timeouts fire. Each target on its own is run as its authors ran it.
+#   scripts/test.sh [TARGET...]     (default: every folder under Tests/ ending in Tests)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    for dir in Tests/*Tests; do targets+=("$(basename "$dir")"); done
+fi
+passed=0
+failed=0
+tests_run=0
+tests_failed=0
+failed_targets=()
+for target in "${targets[@]}"; do
+    echo "=== $target"
+    log=$(mktemp)
+    swift test --skip-build --filter "^${target}\\." 2>&1 | tee "$log" | grep -E '✘|Test run with|error:' || true
+    status=${PIPESTATUS[0]}
+    count=$(grep -oE 'Test run with [0-9]+ test' "$log" | grep -oE '[0-9]+' | tail -1)
+    tests_run=$((tests_run + ${count:-0}))
+    tests_failed=$((tests_failed + $(grep -cE '✘ Test .* failed after' "$log")))
+    if [ "$status" -ne 0 ] || grep -q '✘ Test run' "$log"; then
+        failed=$((failed + 1))
+        failed_targets+=("$target")
+    elif [ -n "$count" ] && [ "$count" -gt 0 ]; then
+        passed=$((passed + 1))
+    else
+        echo "$target: ran no test"
+        failed=$((failed + 1))
+        failed_targets+=("$target (no test ran)")
+    fi
+    rm -f "$log"
+done
+echo
+[ ${#failed_targets[@]} -gt 0 ] && echo "failed targets: ${failed_targets[*]}"
+echo "test targets: $passed passed, $failed failed"
+echo "tests: $((tests_run - tests_failed)) passed, $tests_failed failed"
+[ "$failed" -eq 0 ]
