@@ -25,8 +25,8 @@ release: bootstrap
 
 bench:
 	@scripts/bootstrap.sh --test
-	$(SWIFT) build -c release --product celeriac-bench --product celeriac
-	.build/release/celeriac-bench all $(if $(QUICK),--quick,)
+	$(SWIFT) build -c release
+	.build/release/celeriac-bench redis-client $(if $(QUICK),--quick,)
 
 fuzz:
 	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)
