@@ -136,6 +136,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Worker
+        .target(
+            name: "CeleriacWorker",
+            dependencies: [
+                "CeleriacProtocol",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacWorkerTests",
+            dependencies: ["CeleriacWorker", "CeleriacProtocol"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "celeriac",

@@ -1,0 +1,59 @@
+import CeleriacProtocol
+
+/// The body of a task: takes its context, returns its JSON result.
+public typealias TaskHandler = @Sendable (TaskContext) async throws -> JSONValue
+
+/// A registered task type.
+public struct RegisteredTask: Sendable {
+    public var name: String
+    public var options: TaskOptions
+    public var handler: TaskHandler
+}
+
+/// The tasks a worker can run, by name. An application builds one in its own executable and
+/// hands it to the worker:
+///
+/// ```swift
+/// var tasks = TaskRegistry()
+/// tasks.register("shop.invoice", options: TaskOptions(rateLimit: "10/s")) { task in
+///     let order = try task.string(0, "order_id")
+///     return .string("invoice for \(order)")
+/// }
+/// ```
+public struct TaskRegistry: Sendable {
+    private var tasks: [String: RegisteredTask] = [:]
+
+    public init() {}
+
+    /// Registers (or replaces) a task type.
+    public mutating func register(_ name: String, options: TaskOptions = TaskOptions(), handler: @escaping TaskHandler) {
+        tasks[name] = RegisteredTask(name: name, options: options, handler: handler)
+    }
+
+    /// The task registered under `name`.
+    public subscript(name: String) -> RegisteredTask? { tasks[name] }
+
+    /// Every registered name, sorted.
+    public var names: [String] { tasks.keys.sorted() }
+
+    /// Lines as `inspect registered` shows them: `demo.add`, `demo.limited [rate_limit=10/m]`.
+    public var registeredDescriptions: [String] {
+        names.map { name in
+            var extras: [String] = []
+            if let task = tasks[name] {
+                if let rate = task.options.rateLimit { extras.append("rate_limit=\(rate)") }
+                if let hard = task.options.timeLimit { extras.append("time_limit=\(OptionNumber.text(hard))") }
+                if let soft = task.options.softTimeLimit { extras.append("soft_time_limit=\(OptionNumber.text(soft))") }
+            }
+            return extras.isEmpty ? name : "\(name) [\(extras.joined(separator: " "))]"
+        }
+    }
+}
+
+/// Option values as a Python task declares them: limits are usually whole seconds (`2`), so
+/// integral values print without a fraction.
+enum OptionNumber {
+    static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
