@@ -48,6 +48,16 @@ public final class TmuxSession: @unchecked Sendable {
         (try? run(["capture-pane", "-p", "-t", name]))?.stdout ?? ""
     }
 
+    /// The visible screen with its colour and attribute escapes (`capture-pane -e`).
+    public func captureWithEscapes() -> String {
+        (try? run(["capture-pane", "-p", "-e", "-t", name]))?.stdout ?? ""
+    }
+
+    /// Resizes the window, as a user resizing the terminal would.
+    public func resize(width: Int, height: Int) {
+        _ = try? run(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+    }
+
     /// Sends keys as tmux names them (`q`, `Enter`, `Escape`, `C-l`, `Tab`, `Down`, ...).
     public func send(_ keys: String...) {
         _ = try? run(["send-keys", "-t", name] + keys)
@@ -95,6 +105,9 @@ public final class TmuxSession: @unchecked Sendable {
         killed = true
         _ = try? run(["kill-server"])
         unlink(config)
+        // The server leaves its socket file behind.
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        unlink("\(folder)/tmux-\(getuid())/\(socket)")
     }
 
     deinit { kill() }
