@@ -3,6 +3,7 @@ import CeleriacProtocol
 /// What `demo.fail` raises; Python sees `DemoError` from module `celeriac.demo`.
 public struct DemoError: Error, Sendable, Hashable, CeleryException, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
     public var exceptionInfo: ExceptionInfo {
         ExceptionInfo(type: "DemoError", arguments: [.string(message)], module: "celeriac.demo")

@@ -8,6 +8,12 @@ public struct RegisteredTask: Sendable {
     public var name: String
     public var options: TaskOptions
     public var handler: TaskHandler
+
+    public init(name: String, options: TaskOptions = TaskOptions(), handler: @escaping TaskHandler) {
+        self.name = name
+        self.options = options
+        self.handler = handler
+    }
 }
 
 /// The tasks a worker can run, by name. An application builds one in its own executable and

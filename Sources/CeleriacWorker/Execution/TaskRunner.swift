@@ -1,0 +1,135 @@
+import CeleriacProtocol
+import Foundation
+
+/// Runs one task body with Celery's time limits.
+///
+/// The soft limit cancels the task, which sees `CancellationError` and fails with
+/// `SoftTimeLimitExceeded` if it lets the error out. The hard limit does not wait for the task:
+/// an async pool cannot stop code that ignores cancellation, so the run is abandoned (reported
+/// as such), the outcome is `TimeLimitExceeded`, and the slot is free again.
+public enum TaskRunner {
+    public static func run(
+        _ task: RegisteredTask, context: TaskContext, softLimit: Double? = nil, hardLimit: Double? = nil,
+        handle: RunningTask = RunningTask()
+    ) async -> ExecutionOutcome {
+        let started = ContinuousClock.now
+        func elapsed() -> Double {
+            let duration = ContinuousClock.now - started
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let race = RunRace()
+        let work = Task {
+            do { race.bodyFinished(.success(try await task.handler(context))) } catch { race.bodyFinished(.failure(error)) }
+        }
+        handle.attach(work)
+        var timers: [Task<Void, Never>] = []
+        if let softLimit, softLimit > 0 {
+            timers.append(Task {
+                guard (try? await Task.sleep(nanoseconds: nanoseconds(softLimit))) != nil else { return }
+                handle.stop(.softLimit)
+            })
+        }
+        if let hardLimit, hardLimit > 0 {
+            timers.append(Task {
+                guard (try? await Task.sleep(nanoseconds: nanoseconds(hardLimit))) != nil else { return }
+                race.hardLimitReached()
+            })
+        }
+        let ending = await race.outcome
+        timers.forEach { $0.cancel() }
+        guard case .body(let finished) = ending else {
+            work.cancel()
+            // Give well-behaved code a moment to notice the cancellation; anything still
+            // running after that ignored it and is abandoned.
+            let stopped = await race.settled(within: 0.05)
+            return .timeLimitExceeded(hardLimit: hardLimit ?? 0, abandoned: !stopped, runtime: elapsed())
+        }
+        switch finished {
+        case .success(let value):
+            return .succeeded(value, runtime: elapsed())
+        case .failure(let error as TaskRetry):
+            return .retry(error, runtime: elapsed())
+        case .failure(let error):
+            if error is CancellationError, let reason = handle.stopReason {
+                switch reason {
+                case .terminate(let signal):
+                    return .terminated(signal: signal, runtime: elapsed())
+                case .softLimit:
+                    let info = ExceptionInfo.softTimeLimitExceeded
+                    return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: elapsed())
+                }
+            }
+            let info = ExceptionInfo.from(error)
+            return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: elapsed())
+        }
+    }
+
+    static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1_000_000_000) }
+}
+
+/// Whichever comes first, the task body's end or the hard limit, decides the run; the other
+/// is ignored. `settled(within:)` tells whether the body has ended since.
+final class RunRace: @unchecked Sendable {
+    enum Ending: Sendable {
+        case body(Result<JSONValue, any Error>)
+        case hardLimit
+    }
+
+    private let lock = NSLock()
+    private var ending: Ending?
+    private var bodyDone = false
+    private var waiters: [CheckedContinuation<Ending, Never>] = []
+
+    func bodyFinished(_ result: Result<JSONValue, any Error>) {
+        lock.lock()
+        bodyDone = true
+        lock.unlock()
+        resolve(.body(result))
+    }
+
+    func hardLimitReached() { resolve(.hardLimit) }
+
+    private func resolve(_ value: Ending) {
+        lock.lock()
+        guard ending == nil else {
+            lock.unlock()
+            return
+        }
+        ending = value
+        let pending = waiters
+        waiters = []
+        lock.unlock()
+        pending.forEach { $0.resume(returning: value) }
+    }
+
+    var outcome: Ending {
+        get async {
+            await withCheckedContinuation { continuation in
+                lock.lock()
+                if let ending {
+                    lock.unlock()
+                    continuation.resume(returning: ending)
+                } else {
+                    waiters.append(continuation)
+                    lock.unlock()
+                }
+            }
+        }
+    }
+
+    /// Waits up to `seconds` for the task body to end; returns whether it did.
+    func settled(within seconds: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if isBodyDone { return true }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return isBodyDone
+    }
+
+    private var isBodyDone: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return bodyDone
+    }
+}
