@@ -117,7 +117,10 @@ let package = Package(
         ),
         .target(
             name: "CeleriacConsole",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"),
+                           // The console model (issue #7): Celery's data model and bounded rings.
+                           "CeleriacProtocol",
+                           .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -132,7 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacConsoleTests",
-            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport"],
+            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport",
+                           "CeleriacProtocol"],
             swiftSettings: swiftSettings
         ),
 
