@@ -15,6 +15,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case edited(id: String, text: String)
     /// Switch to a view.
     case show(ConsoleView)
+    /// The terminal's size: the model keeps the selection of long lists in view with it.
+    case resize(width: Int, height: Int)
 }
 
 /// A dialog the model shows: a confirmation for an effect, or a message.

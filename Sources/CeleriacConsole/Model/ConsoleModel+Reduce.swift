@@ -25,6 +25,10 @@ extension ConsoleModel {
         case .show(let target):
             switchTab(target)
             return []
+        case .resize(let width, let height):
+            screenSize = (max(0, width), max(0, height))
+            clampSelections()
+            return []
         }
     }
 

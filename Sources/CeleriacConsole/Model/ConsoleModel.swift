@@ -44,6 +44,8 @@ public struct ConsoleModel: Sendable {
     public internal(set) var now: Double
     /// Set once `quit` ran; the app exits.
     public internal(set) var wantsQuit = false
+    /// The terminal size last reported (`.resize`).
+    public internal(set) var screenSize: (width: Int, height: Int) = (80, 24)
     /// Bumped by every change: redraw only when it moved.
     public internal(set) var renderVersion = 0
 
@@ -64,7 +66,11 @@ extension ConsoleModel {
     mutating func select(_ row: Int, in target: ConsoleView? = nil) {
         let v = target ?? view
         let count = rowCount(v)
-        selection[v] = count == 0 ? 0 : min(max(0, row), count - 1)
+        let row = count == 0 ? 0 : min(max(0, row), count - 1)
+        selection[v] = row
+        // Rows a list shows: the frame takes 3 rows, a view's box and header about 4 more.
+        let visible = max(1, screenSize.height - 7)
+        scroll[v] = TableScroll.offset(previous: scroll[v] ?? 0, selected: row, rowCount: count, visibleRows: visible)
     }
 
     mutating func setResult(_ text: String, error: Bool) { resultLine = (text, error) }
