@@ -26,6 +26,16 @@ public enum ConsoleView: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The tab title on narrow terminals.
+    public var shortTitle: String {
+        switch self {
+        case .overview: "Overview"
+        case .taskTypes: "Types"
+        case .failures: "Fails"
+        default: title
+        }
+    }
+
     /// The view by name, case-insensitive, accepting `task-types`, `detail` and `worker`.
     public init?(name: String) {
         let lowered = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")

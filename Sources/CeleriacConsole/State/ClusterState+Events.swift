@@ -69,6 +69,8 @@ extension ClusterState {
         var task = tasks[id] ?? TaskRecord(id: id)
         let wasFinished = task.phase.isFinished && !isNew
         let previous = task.phase
+        let wasUnnamed = task.name < 0
+        let priorTransitions = task.transitions
 
         // Celery's rule: an event whose state ranks after the current one happened before it
         // (events cross on the wire), so it only fills in the fields that state owns.
@@ -84,6 +86,10 @@ extension ClusterState {
         if isNew {
             arrivalOrder.append(id)
             if let parent = task.parentID, parent != id, tasks[parent] != nil { tasks[parent]?.children.append(id) }
+        }
+        if wasUnnamed, task.name >= 0, !isNew {
+            // The name came late (events crossed): credit the states seen before it.
+            for earlier in priorTransitions { countType(of: task, phase: earlier.phase, now: now) }
         }
         countTransition(of: task, phase: phase, now: now)
         if task.phase.isFinished, !wasFinished || previous != task.phase { finishOrder.append(id) }
@@ -137,6 +143,10 @@ extension ClusterState {
             }
         default: break
         }
+        countType(of: task, phase: phase, now: now)
+    }
+
+    private mutating func countType(of task: TaskRecord, phase: TaskPhase, now: Double) {
         guard let name = names[task.name] else { return }
         var stats = taskTypes[name] ?? TaskTypeStats(name: name)
         stats.counts[Int(phase.rawValue)] += 1

@@ -57,8 +57,12 @@ public enum ConsoleRenderer {
     static func drawTabs(_ model: ConsoleModel, in rect: Rect, on screen: inout Screen) {
         screen.fill(rect, role: .tabInactive)
         var x = rect.x
+        let full = ConsoleView.tabs.map { $0.title.displayWidth + 4 }.reduce(0, +) + 10
+        // Narrow terminals get short titles so that all nine tabs stay visible.
+        let short = full > rect.width
         for (index, tab) in ConsoleView.tabs.enumerated() {
-            let label = " \(index + 1) \(tab.title) "
+            let label = short ? " \(index + 1) \(tab.shortTitle)" + (model.view.tab == tab ? " " : "")
+                : " \(index + 1) \(tab.title) "
             let role: Role = model.view.tab == tab ? .tabActive : .tabInactive
             x = screen.put(label, x: x, y: rect.y, role: role, clip: rect)
         }
@@ -91,6 +95,15 @@ public enum ConsoleRenderer {
         }
     }
 
+    /// Short status-bar labels for the views' actions.
+    static let hintLabels: [String: String] = [
+        "sort.next": "sort", "sort.reverse": "reverse", "task.revoke": "revoke", "task.terminate": "terminate",
+        "task.retry": "retry", "task.retryMatching": "retry all", "task.editRetry": "edit", "pane.wrap": "wrap",
+        "worker.grow": "grow", "worker.shrink": "shrink", "worker.shutdown": "shutdown", "queue.purge": "purge",
+        "queue.pause": "pause", "queue.resume": "resume", "queue.browse": "browse", "taskType.rateLimit": "rate limit",
+        "taskType.timeLimit": "time limit", "events.follow": "follow",
+    ]
+
     static func statusBar(_ model: ConsoleModel) -> StatusBar {
         let now = model.now
         var status = ""
@@ -112,8 +125,9 @@ public enum ConsoleRenderer {
             alert = first.message + (model.state.alerts.count > 1 ? " (+\(model.state.alerts.count - 1) more)" : "")
         }
         var hints: [KeyHint] = [KeyHint("?", "help")]
-        for binding in (model.keyMap.views[model.view.name] ?? []).prefix(4) where !model.readOnly {
-            hints.append(KeyHint(binding.key.name, binding.description.split(separator: " ").prefix(2).joined(separator: " ")))
+        for binding in (model.keyMap.views[model.view.name] ?? []).prefix(5) where !model.readOnly {
+            hints.append(KeyHint(binding.key.name, hintLabels[binding.action]
+                                    ?? binding.description.split(separator: " ").first.map(String.init) ?? binding.action))
         }
         hints += [KeyHint("/", "filter"), KeyHint(":", "command"), KeyHint("q", "back")]
         let message = model.marks.isEmpty ? (model.readOnly ? "read-only" : "") : "\(model.marks.count) marked"

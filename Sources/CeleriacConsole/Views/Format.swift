@@ -2,15 +2,22 @@ import CeleriacProtocol
 
 /// Number and time formatting shared by the views (fixed, locale-free, so frames are stable).
 public enum Format {
+    /// The epoch time as a date, rounded to the microsecond as Python's `datetime` rounds it
+    /// (binary floats such as 0.51 are a hair below their decimal).
+    static func date(_ time: Double) -> CeleryDateTime {
+        guard time.isFinite, abs(time) < 1e15 else { return CeleryDateTime(epochMicroseconds: 0) }
+        return CeleryDateTime(epochMicroseconds: Int64((time * 1_000_000).rounded()))
+    }
+
     /// `12:34:56` (UTC) for an epoch time.
     public static func clock(_ time: Double) -> String {
-        let d = CeleryDateTime(timeIntervalSince1970: time)
+        let d = date(time)
         return two(d.hour) + ":" + two(d.minute) + ":" + two(d.second)
     }
 
     /// `2026-11-26 12:34:56.123` (UTC).
     public static func dateTime(_ time: Double) -> String {
-        let d = CeleryDateTime(timeIntervalSince1970: time)
+        let d = date(time)
         let millis = d.microsecond / 1000
         return "\(d.year)-\(two(d.month))-\(two(d.day)) \(two(d.hour)):\(two(d.minute)):\(two(d.second))."
             + String(repeating: "0", count: millis < 10 ? 2 : millis < 100 ? 1 : 0) + "\(millis)"
@@ -18,7 +25,7 @@ public enum Format {
 
     /// `the datetime` as Python prints `datetime.fromtimestamp(t, timezone.utc)`.
     public static func pythonDateTime(_ time: Double) -> String {
-        let d = CeleryDateTime(timeIntervalSince1970: time)
+        let d = date(time)
         let micro = String(d.microsecond)
         let fraction = d.microsecond == 0 ? "" : "." + String(repeating: "0", count: 6 - micro.count) + micro
         return "\(d.year)-\(two(d.month))-\(two(d.day)) \(two(d.hour)):\(two(d.minute)):\(two(d.second))\(fraction)+00:00"

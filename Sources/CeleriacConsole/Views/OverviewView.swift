@@ -4,7 +4,8 @@ enum OverviewView {
         let state = model.state
         let now = model.now
         let alertsHeight = min(max(3, state.alerts.count + 2), max(3, rect.height / 4))
-        let parts = rect.splitRows([.fixed(5), .fill(weight: 1), .fixed(alertsHeight)])
+        let queuesHeight = min(max(5, state.queues.count + 3), max(5, (rect.height - 5 - alertsHeight) / 2))
+        let parts = rect.splitRows([.fixed(5), .fixed(queuesHeight), .fixed(alertsHeight), .fill(weight: 1)])
         // Counters.
         let box = parts[0]
         screen.box(box, title: "Cluster")
@@ -60,17 +61,17 @@ enum OverviewView {
                       TableColumn("Depth history", width: .flexible(min: 8, weight: 2))],
             rows: queues.map { queue in
                 let consumers = state.workers.values.filter { $0.queues.contains(queue.name) && $0.isOnline(now: now) }.count
-                let width = 40
                 return TableRow([queue.name, "\(queue.depth)", priorityText(queue.depths), "\(consumers)",
                                  Format.rate(queue.inRate(now: now)), queue.outRate(now: now).map(Format.rate) ?? "-",
                                  Format.duration(queue.timeToDrain(now: now)),
-                                 Sparkline.render(Array(queue.history), width: width, glyphs: screen.glyphs)],
+                                 ""],
                                 cellRoles: [7: .sparkline, 1: queue.depth > 0 ? .text : .dim])
             },
             selected: model.view == .overview ? nil : nil, emptyText: "No queues seen yet (polls show them)")
         let queueBox = parts[1]
         screen.box(queueBox, title: "Queues")
-        table.draw(in: queueBox.inset(top: 1, left: 1, bottom: 1, right: 1), on: &screen)
+        let area = queueBox.inset(top: 1, left: 1, bottom: 1, right: 1)
+        withHistory(table, queues, column: 7, width: area.width, glyphs: screen.glyphs).draw(in: area, on: &screen)
 
         // Alerts.
         let alertBox = parts[2]
@@ -84,6 +85,24 @@ enum OverviewView {
             let sx = screen.put(since, x: alertArea.x, y: alertArea.y + i, role: .timestamp, clip: alertArea)
             screen.put(alert.message, in: Rect(x: sx, y: alertArea.y + i, width: alertArea.maxX - sx, height: 1), role: .alert)
         }
+
+        // Workers, when there is room.
+        if parts[3].height >= 4 {
+            screen.box(parts[3], title: "Workers (\(online) of \(state.workers.count) online)")
+            var workers = WorkersView.table(model)
+            workers.selected = nil
+            workers.draw(in: parts[3].inset(top: 1, left: 1, bottom: 1, right: 1), on: &screen)
+        }
+    }
+
+    /// The table with each queue's depth sparkline drawn at the width its column gets.
+    static func withHistory(_ table: Table, _ queues: [QueueRecord], column: Int, width: Int, glyphs: Glyphs) -> Table {
+        var table = table
+        let cellWidth = table.columnWidths(for: width)[column]
+        for (i, queue) in queues.enumerated() where i < table.rows.count {
+            table.rows[i].cells[column] = Sparkline.render(Array(queue.history), width: cellWidth, glyphs: glyphs)
+        }
+        return table
     }
 
     /// `5 · 0 · 2` (depth per priority step); the base key alone prints just its count.

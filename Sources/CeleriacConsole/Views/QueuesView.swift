@@ -22,12 +22,13 @@ enum QueuesView {
                 return TableRow([q.name, "\(q.depth)", OverviewView.priorityText(q.depths), "\(consumers.count)",
                                  Format.rate(q.inRate(now: now)), q.outRate(now: now).map(Format.rate) ?? "-",
                                  Format.duration(q.timeToDrain(now: now)), Format.duration(q.oldestAge),
-                                 Sparkline.render(Array(q.history), width: 60, glyphs: screen.glyphs)],
+                                 ""],
                                 cellRoles: [8: .sparkline, 3: consumers.isEmpty ? .warning : .text])
             },
             selected: queues.isEmpty ? nil : model.selectedRow, scrollOffset: model.scroll[.queues] ?? 0,
             emptyText: "No queues seen yet")
-        table.draw(in: parts[0].inset(top: 1, left: 1, bottom: 1, right: 1), on: &screen)
+        let area = parts[0].inset(top: 1, left: 1, bottom: 1, right: 1)
+        OverviewView.withHistory(table, queues, column: 8, width: area.width, glyphs: screen.glyphs).draw(in: area, on: &screen)
 
         let browser = parts[1]
         let inner = browser.inset(top: 1, left: 1, bottom: 1, right: 1)

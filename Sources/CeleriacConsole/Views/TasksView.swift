@@ -7,7 +7,7 @@ enum TasksView {
         TableColumn("Worker", width: .flexible(min: 8, weight: 2)),
         TableColumn("Queue", width: .flexible(min: 6, weight: 1)),
         TableColumn("Args", width: .flexible(min: 6, weight: 4)),
-        TableColumn("Received", width: .fixed(8)),
+        TableColumn("Received", width: .fixed(10)),
         TableColumn("Runtime", width: .fixed(7), alignment: .right),
     ]
 

@@ -4,7 +4,14 @@ enum WorkersView {
         let now = model.now
         let workers = model.state.workerList
         screen.box(rect, role: .borderFocused, title: "Workers (\(model.state.onlineCount(now: now)) of \(workers.count) online)")
-        let table = Table(
+        table(model).draw(in: rect.inset(top: 1, left: 1, bottom: 1, right: 1), on: &screen)
+    }
+
+    /// The workers table (also shown on the overview).
+    static func table(_ model: ConsoleModel) -> Table {
+        let now = model.now
+        let workers = model.state.workerList
+        return Table(
             columns: [TableColumn("Worker", width: .flexible(min: 12, weight: 2)),
                       TableColumn("Status", width: .fixed(7)),
                       TableColumn("Beat", width: .fixed(6), alignment: .right),
@@ -31,7 +38,6 @@ enum WorkersView {
             },
             selected: workers.isEmpty ? nil : model.selectedRow, scrollOffset: model.scroll[.workers] ?? 0,
             emptyText: "No workers seen yet (waiting for heartbeats)")
-        table.draw(in: rect.inset(top: 1, left: 1, bottom: 1, right: 1), on: &screen)
     }
 }
 
