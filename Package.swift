@@ -137,6 +137,8 @@ let package = Package(
             name: "CeleriacConsoleTests",
             dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport",
                            "CeleriacProtocol"],
+            // Expected frames and recorded streams, read by path (see ConsoleTestData).
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
 
@@ -158,6 +160,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/celeriac-bench",
+            swiftSettings: swiftSettings
+        ),
+        // Console model figures (issue #7): ingest rate, frame time, memory.
+        .executableTarget(
+            name: "celeriac-console-bench",
+            dependencies: ["CeleriacConsole", "CeleriacProtocol"],
+            path: "Benchmarks/console-bench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

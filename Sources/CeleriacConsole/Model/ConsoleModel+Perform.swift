@@ -105,9 +105,9 @@ extension ConsoleModel {
     private mutating func openSelected() {
         switch view {
         case .tasks:
-            let rows = taskRows()
+            let rows = taskRowIDs()
             guard selectedRow < rows.count else { return }
-            detailTask = rows[selectedRow].id
+            detailTask = rows[selectedRow]
             scroll[.taskDetail] = 0
             open(.taskDetail)
         case .failures:
@@ -133,7 +133,7 @@ extension ConsoleModel {
     /// Task ids the current view can mark (the rows matching the filter).
     private func markableIDs() -> [String] {
         switch view {
-        case .tasks: taskRows().map(\.id)
+        case .tasks: taskRowIDs()
         case .failures: failureRows().map(\.taskID)
         default: []
         }

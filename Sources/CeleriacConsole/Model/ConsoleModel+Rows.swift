@@ -21,25 +21,35 @@ public struct FailureGroup: Hashable, Sendable {
 
 extension ConsoleModel {
     /// The Tasks view's rows: tasks matching the filter, in the chosen sort.
-    public func taskRows() -> [TaskRecord] {
+    public func taskRows() -> [TaskRecord] { taskRowIDs().compactMap { state.tasks[$0] } }
+
+    /// The ids of the Tasks view's rows in order. Sorting small keys rather than whole records
+    /// keeps a frame at 10,000 tasks cheap; views fetch records only for the rows they show.
+    public func taskRowIDs() -> [String] {
         let s = state
-        var rows = filter.isEmpty ? Array(s.tasks.values) : s.tasks.values.filter { filter.matches($0, in: s, now: now) }
+        var keyed: [(number: Double, text: String, id: String)] = []
+        keyed.reserveCapacity(s.tasks.count)
+        let filtering = !filter.isEmpty
+        for (id, task) in s.tasks {
+            if filtering, !filter.matches(task, in: s, now: now) { continue }
+            switch taskSort {
+            case .id: keyed.append((0, "", id))
+            case .name: keyed.append((0, s.name(task.name) ?? "", id))
+            case .state: keyed.append((Double(task.phase.rawValue), "", id))
+            case .worker: keyed.append((0, s.name(task.worker) ?? "", id))
+            case .queue: keyed.append((0, s.name(task.queue) ?? "", id))
+            case .args: keyed.append((0, task.args ?? "", id))
+            case .received: keyed.append((task.firstSeen, "", id))
+            case .runtime: keyed.append((task.runtime ?? -1, "", id))
+            }
+        }
         let ascending = sortAscending
-        func ordered<T: Comparable>(_ a: T, _ b: T, _ x: TaskRecord, _ y: TaskRecord) -> Bool {
-            if a != b { return ascending ? a < b : a > b }
-            return x.id < y.id
+        keyed.sort { a, b in
+            if a.number != b.number { return ascending ? a.number < b.number : a.number > b.number }
+            if a.text != b.text { return ascending ? a.text < b.text : a.text > b.text }
+            return a.id < b.id
         }
-        switch taskSort {
-        case .id: rows.sort { ordered($0.id, $1.id, $0, $1) }
-        case .name: rows.sort { ordered(s.name($0.name) ?? "", s.name($1.name) ?? "", $0, $1) }
-        case .state: rows.sort { ordered($0.phase, $1.phase, $0, $1) }
-        case .worker: rows.sort { ordered(s.name($0.worker) ?? "", s.name($1.worker) ?? "", $0, $1) }
-        case .queue: rows.sort { ordered(s.name($0.queue) ?? "", s.name($1.queue) ?? "", $0, $1) }
-        case .args: rows.sort { ordered($0.args ?? "", $1.args ?? "", $0, $1) }
-        case .received: rows.sort { ordered($0.firstSeen, $1.firstSeen, $0, $1) }
-        case .runtime: rows.sort { ordered($0.runtime ?? -1, $1.runtime ?? -1, $0, $1) }
-        }
-        return rows
+        return keyed.map(\.id)
     }
 
     /// The Failures view's rows: store entries plus live failures, matching the filter, grouped
@@ -106,7 +116,7 @@ extension ConsoleModel {
     public func rowCount(_ v: ConsoleView) -> Int {
         switch v {
         case .overview: state.queues.count
-        case .tasks: taskRows().count
+        case .tasks: taskRowIDs().count
         case .failures: failureRows().count
         case .workers: state.workers.count
         case .queues: state.queues.count

@@ -87,6 +87,6 @@ extension ConsoleModel {
         history = []
         view = target
         showHelp = false
-        if target == .taskDetail, detailTask == nil, let task = taskRows().first { detailTask = task.id }
+        if target == .taskDetail, detailTask == nil, let first = taskRowIDs().first { detailTask = first }
     }
 }

@@ -18,8 +18,14 @@ enum FailuresView {
         let stored = rows.filter(\.stored).count
         screen.box(parts[1], role: .borderFocused, title: "Failures (\(rows.count), \(stored) retriable from the store)")
         let body = parts[1].inset(top: 1, left: 1, bottom: 1, right: 1)
+        // Only the rows on screen become table rows (formatting 1,000 failures per frame is waste).
+        let visible = Table.visibleRows(height: body.height)
+        let selected = min(model.selectedRow, max(0, rows.count - 1))
+        let offset = TableScroll.offset(previous: model.scroll[.failures] ?? 0, selected: selected, rowCount: rows.count,
+                                        visibleRows: visible)
+        let window = Array(rows.dropFirst(offset).prefix(visible))
         var marked: Set<Int> = []
-        for (i, row) in rows.enumerated() where model.marks.contains(row.taskID) { marked.insert(i) }
+        for (i, row) in window.enumerated() where model.marks.contains(row.taskID) { marked.insert(i) }
         let table = Table(
             columns: [TableColumn("ID", width: .flexible(min: 8, weight: 1)),
                       TableColumn("Task", width: .flexible(min: 12, weight: 2)),
@@ -27,12 +33,12 @@ enum FailuresView {
                       TableColumn("Queue", width: .flexible(min: 6, weight: 1)),
                       TableColumn("Failed at", width: .fixed(9)),
                       TableColumn("Kept", width: .fixed(4))],
-            rows: rows.map { row in
+            rows: window.map { row in
                 TableRow([Format.shortID(row.taskID, body.width >= 160 ? 36 : 8), row.name, row.exception, row.queue,
                           Format.clock(row.time), row.stored ? "yes" : "no"],
                          cellRoles: [2: .taskFailed, 4: .timestamp, 5: row.stored ? .success : .dim])
             },
-            selected: rows.isEmpty ? nil : model.selectedRow, marked: marked, scrollOffset: model.scroll[.failures] ?? 0,
+            selected: rows.isEmpty ? nil : selected - offset, marked: marked, scrollOffset: 0,
             showsMarks: true, emptyText: "No failures: nothing in the failure store, no live task-failed event")
         table.draw(in: body, on: &screen)
     }
