@@ -117,7 +117,10 @@ let package = Package(
         ),
         .target(
             name: "CeleriacConsole",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit"),
+                           // The console model (issue #7): Celery's data model and bounded rings.
+                           "CeleriacProtocol",
+                           .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -132,7 +135,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacConsoleTests",
-            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport"],
+            dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport",
+                           "CeleriacProtocol"],
+            // Expected frames and recorded streams, read by path (see ConsoleTestData).
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
 
@@ -170,6 +176,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/celeriac-bench",
+            swiftSettings: swiftSettings
+        ),
+        // Console model figures (issue #7): ingest rate, frame time, memory.
+        .executableTarget(
+            name: "celeriac-console-bench",
+            dependencies: ["CeleriacConsole", "CeleriacProtocol"],
+            path: "Benchmarks/console-bench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

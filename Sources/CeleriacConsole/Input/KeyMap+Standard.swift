@@ -1,6 +1,8 @@
 extension KeyMap {
-    /// The views of the console in tab order; the number keys 1–9 switch to them.
-    public static let viewOrder = ["overview", "tasks", "failures", "workers", "queues", "taskTypes", "events", "audit"]
+    /// The views of the console in tab order; the number keys 1–9 switch to them (3, the task
+    /// detail, shows the task selected last).
+    public static let viewOrder = ["overview", "tasks", "taskDetail", "failures", "workers", "queues", "taskTypes",
+                                   "events", "audit"]
 
     /// The console's standard bindings: global navigation (number keys and Tab switch views,
     /// `?` help, `q`/Esc back, vim keys, `/` filter, `:` command line, space mark, Ctrl-L
@@ -55,6 +57,7 @@ extension KeyMap {
             ],
             "failures": [
                 KeyBinding(.character("y"), "task.retry", "retry (marked or selected) failures"),
+                KeyBinding(.character("Y"), "task.retryMatching", "retry every failure matching the filter"),
                 KeyBinding(.character("e"), "task.editRetry", "edit the arguments and retry"),
             ],
             "workers": [
@@ -62,9 +65,18 @@ extension KeyMap {
                 KeyBinding(.character("-"), "worker.shrink", "shrink the pool by one"),
                 KeyBinding(.character("X"), "worker.shutdown", "shut the worker down"),
             ],
+            "workerDetail": [
+                KeyBinding(.character("+"), "worker.grow", "grow the pool by one"),
+                KeyBinding(.character("-"), "worker.shrink", "shrink the pool by one"),
+                KeyBinding(.character("X"), "worker.shutdown", "shut the worker down"),
+            ],
             "queues": [
                 KeyBinding(.character("P"), "queue.purge", "purge the queue"),
-                KeyBinding(.character("p"), "queue.pause", "pause or resume consuming"),
+                KeyBinding(.character("p"), "queue.pause", "pause consuming on every worker"),
+                KeyBinding(.character("R"), "queue.resume", "resume consuming on every worker"),
+                KeyBinding(.character("b"), "queue.browse", "browse the waiting messages"),
+                KeyBinding(.character("]"), "queue.nextPage", "next page of messages"),
+                KeyBinding(.character("["), "queue.previousPage", "previous page of messages"),
             ],
             "taskTypes": [
                 KeyBinding(.character("l"), "taskType.rateLimit", "set the rate limit"),
