@@ -29,9 +29,7 @@ func runPython(_ source: String, environment: [String: String] = [:]) throws -> 
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-test-\(UUID().uuidString).py")
     try source.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }
-    guard let python = venvPython() else {
-        return ProcessOutput(status: 127, stdout: "", stderr: "no virtualenv at \(ProjectPaths.venv.path)")
-    }
+    guard let python = venvPython() else { throw MissingVenv() }
     var env = environment
     env["PYTHONPATH"] = CeleryWorkerProcess.tasksFolder.path
     return try ProcessRunner.run(python, [file.path], environment: env, timeout: 60)
@@ -39,4 +37,9 @@ func runPython(_ source: String, environment: [String: String] = [:]) throws -> 
 
 extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
+}
+
+/// The Celery virtualenv is missing (set CELERIAC_VENV).
+struct MissingVenv: Error, CustomStringConvertible {
+    var description: String { "no Celery virtualenv at \(ProjectPaths.venv.path): set CELERIAC_VENV" }
 }
