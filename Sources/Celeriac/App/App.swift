@@ -26,8 +26,8 @@ public final class App: Sendable {
     public init(configuration: Configuration, logger: Logger = Logger(label: "celeriac")) async throws(RedisError) {
         self.configuration = configuration
         self.logger = logger
-        var options = RedisOptions(logger: logger)
-        options.backoff = RedisBackoff()
+        let timeout = Duration.milliseconds(Int64(max(0.05, configuration.brokerTimeout) * 1000))
+        let options = RedisOptions(connectTimeout: min(timeout, .seconds(5)), commandTimeout: timeout, logger: logger)
         var chosen = configuration.brokerURL
         if configuration.brokerURLs.count > 1 {
             var lastError: RedisError?

@@ -34,6 +34,8 @@ public struct Configuration: Sendable {
     public var publishRetryDelay: Double = 0.2
     /// The longest delay between send retries.
     public var publishRetryMaxDelay: Double = 2
+    /// How long one broker command (or connect) may take before it counts as failed, seconds.
+    public var brokerTimeout: Double = 10
 
     /// How a consumer orders its queues within each priority step.
     public enum QueueOrderStrategy: String, Sendable, CaseIterable {

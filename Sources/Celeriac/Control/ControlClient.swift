@@ -18,6 +18,12 @@ public struct ControlClient: Sendable {
         public var nodename: String
         /// What it answered.
         public var result: JSONValue
+
+        /// A reply.
+        public init(nodename: String, result: JSONValue) {
+            self.nodename = nodename
+            self.result = result
+        }
     }
 
     /// A client on `transport`.

@@ -30,9 +30,14 @@ public struct Producer: Sendable {
         builder.groupIndex = options.groupIndex
         builder.rootID = options.rootID
         builder.parentID = options.parentID
-        builder.ignoreResult = options.ignoreResult ?? configuration.ignoreResult
-        builder.timeLimit = TimeLimit(hardSeconds: options.timeLimit, softSeconds: options.softTimeLimit)
+        // As `send_task` (the call of a task the client does not define): args are a list, so
+        // argsrepr is a list repr, and ignore_result is null unless given.
+        builder.argsrepr = PythonSafeRepr.saferepr(.array(args), maxLength: PythonSafeRepr.celeryMaxLength)
+        let ignoreResult = options.ignoreResult ?? (configuration.ignoreResult ? true : nil)
+        builder.ignoreResult = ignoreResult ?? false
+        builder.timeLimit = TimeLimit(hard: Self.seconds(options.timeLimit), soft: Self.seconds(options.softTimeLimit))
         builder.customHeaders = options.headers
+        if ignoreResult == nil, options.headers["ignore_result"] == nil { builder.customHeaders["ignore_result"] = .null }
         if let countdown = options.countdown {
             guard countdown.isFinite else { throw SendError.invalidOption("countdown must be a finite number of seconds") }
             builder.eta = TaskMessageBuilder.eta(countdown: countdown, from: now)
@@ -59,6 +64,13 @@ public struct Producer: Sendable {
         } catch {
             throw SendError.invalidOption("\(error)")
         }
+    }
+
+    /// Seconds as JSON: whole numbers as integers (as Python passes `time_limit=20`).
+    static func seconds(_ value: Double?) -> JSONValue {
+        guard let value else { return .null }
+        if value.rounded() == value, abs(value) < 1e15 { return .integer(Int(value)) }
+        return .double(value)
     }
 
     /// Sends a task and returns its result handle.
