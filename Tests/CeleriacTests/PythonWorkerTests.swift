@@ -102,12 +102,32 @@ struct PythonWorkerTests {
     }
 
     @Test func revokeBeforeRunningStoresRevoked() async throws {
-        try await withWorker { app, _ in
-            let result = try await app.producer.send("demo.add", args: [1, 2], options: SendOptions(countdown: 3))
-            try await Task.sleep(for: .milliseconds(500))
+        try await withWorker { app, worker in
+            let result = try await app.producer.send("demo.add", args: [1, 2], options: SendOptions(countdown: 10))
             try await result.revoke()
-            let meta = try await result.wait(timeout: 30)
-            #expect(meta.status == .revoked)
+            let meta = try await result.wait(timeout: 60)
+            #expect(meta.status == .revoked, "\(worker.log)")
+        }
+    }
+
+    @Test func chainGroupAndChordCompleteOnPythonWorkers() async throws {
+        try await withWorker { app, worker in
+            let chain = try await app.producer.chain([Signature(task: "demo.add", args: [1, 2]), Signature(task: "demo.mul", args: [10]),
+                                                      Signature(task: "demo.add", args: [3])])
+            #expect(try await chain.get(timeout: 60) == 33)
+
+            let group = try await app.producer.group((0..<3).map { Signature(task: "demo.add", args: [.integer($0), .integer($0)]) })
+            #expect(try await group.get(timeout: 60) == [0, 2, 4])
+            let record = try #require(try await app.results.client.get("celery-taskset-meta-" + group.id))
+            #expect(try ResultReference(jsonValue: JSONParser.parse(record)["result"] ?? .null).id == group.id)
+
+            let chord = try await app.producer.chord((1...3).map { Signature(task: "demo.add", args: [.integer($0), .integer($0)]) },
+                                                     body: Signature(task: "demo.xsum"))
+            #expect(try await chord.get(timeout: 60) == 12)
+            // The body ran exactly once.
+            try await Task.sleep(for: .milliseconds(500))
+            let runs = worker.log.components(separatedBy: "Task demo.xsum[\(chord.id)] succeeded").count - 1
+            #expect(runs == 1)
         }
     }
 }
