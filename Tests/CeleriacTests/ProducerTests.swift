@@ -148,3 +148,24 @@ struct ProducerTests {
         await app.close()
     }
 }
+
+@Suite("ids")
+struct IdentifierTests {
+    @Test func messageIdsAndDeliveryTagsAreDistinctVersionFourUUIDs() async throws {
+        // A single broker URL is not contacted until something is sent.
+        let app = try await App(configuration: try Configuration(broker: "redis://127.0.0.1:1/0"))
+        var seen = Set<String>()
+        for _ in 0..<1_000 {
+            let message = try app.producer.message("demo.noop")
+            for id in [message.id, message.properties.deliveryTag ?? ""] {
+                #expect(UUID(uuidString: id) != nil)
+                let characters = Array(id)
+                #expect(characters.count == 36 && characters[14] == "4" && "89ab".contains(characters[19]))
+                #expect(id == id.lowercased())
+                seen.insert(id)
+            }
+        }
+        #expect(seen.count == 2_000)
+        await app.close()
+    }
+}

@@ -20,6 +20,8 @@ public final class App: Sendable {
     public let origin: String
     /// The host name events and origins use.
     public let hostname: String
+    /// This process's reply oid, sent as `reply_to` (Celery's `app.thread_oid`).
+    public let replyOID: String
 
     /// An app for `configuration`. With a failover list, the first broker that answers PING
     /// is used (each is tried in turn); nothing connects when there is only one.
@@ -53,6 +55,7 @@ public final class App: Sendable {
         let backendClient = backendURL == chosen ? broker : RedisClient(url: backendURL, options: options)
         results = ResultBackend(client: backendClient, expires: configuration.resultExpires, transport: transport, logger: logger)
         hostname = ProcessInfo.processInfo.hostName
+        replyOID = UUID().uuidString.lowercased()
         let pid = ProcessInfo.processInfo.processIdentifier
         origin = TaskMessageBuilder.anonymousNodename(pid: pid, host: hostname)
         events = EventPublisher(transport: transport,

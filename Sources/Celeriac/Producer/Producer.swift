@@ -19,7 +19,8 @@ public struct Producer: Sendable {
                         options: SendOptions = SendOptions(), now: Date = Date()) throws(SendError) -> TaskMessage
     {
         let configuration = app.configuration
-        var builder = TaskMessageBuilder(id: options.taskID ?? UUID().uuidString.lowercased(), name: name, origin: app.origin)
+        var builder = TaskMessageBuilder(id: options.taskID ?? FastUUID.string(), name: name, origin: app.origin,
+                                         replyTo: app.replyOID, deliveryTag: FastUUID.string())
         builder.args = args
         builder.kwargs = kwargs
         builder.queue = options.queue ?? options.routingKey ?? configuration.queue(forTask: name)
