@@ -21,13 +21,13 @@ public final class EventReceiver: Sendable {
 
     /// A receiver on the transport's broker (and database).
     public init(transport: KombuTransport) {
-        subscriber = transport.client.subscriber()
+        subscriber = ReliableSubscriber.make(for: transport.client)
         pattern = EventMessage.allEventsPattern(db: transport.database)
     }
 
     /// Subscribes and returns the stream of items. Call once.
     public func start() async throws(RedisError) -> AsyncStream<Item> {
-        try await subscriber.psubscribe([pattern])
+        try await ReliableSubscriber.psubscribe(subscriber, [pattern])
         let events = subscriber.events
         return AsyncStream { continuation in
             let task = Task {

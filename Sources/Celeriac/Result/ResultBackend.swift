@@ -85,7 +85,7 @@ public final class ResultBackend: Sendable {
         let (subscriber, isNew) = state.withLockedValue { state -> (RedisSubscriber, Bool) in
             state.waiters[channel, default: [:]][token] = continuation
             if let subscriber = state.subscriber { return (subscriber, false) }
-            let subscriber = client.subscriber()
+            let subscriber = ReliableSubscriber.make(for: client)
             state.subscriber = subscriber
             return (subscriber, true)
         }
@@ -98,7 +98,7 @@ public final class ResultBackend: Sendable {
             }
             state.withLockedValue { $0.reader = reader }
         }
-        try await subscriber.subscribe([channel])
+        try await ReliableSubscriber.subscribe(subscriber, [channel])
         return subscriber
     }
 
