@@ -224,4 +224,20 @@ struct TransportTests {
             #expect(try await app.transport.size(of: "q2") == 0)
         }
     }
+
+    @Test func anIdleConsumerRestoresMessagesPastTheVisibilityTimeout() async throws {
+        try await withApp(configure: { $0.visibilityTimeout = 0.5 }) { app, _ in
+            try await app.transport.publish(try taskEnvelope("lost"), toQueue: "celery", priority: 0)
+            // A consumer takes the message and never acks it, as a crashed worker would.
+            let crashed = Consumer(transport: app.transport, queues: ["celery"], prefetch: 1)
+            _ = try await crashed.next()
+            await crashed.close()
+            let survivor = Consumer(transport: app.transport, queues: ["celery"], prefetch: 1, pollTimeout: 0.1,
+                                    restoreEveryEmptyPolls: 2)
+            let delivery = try await survivor.next()
+            #expect(delivery.deliveryTag == "tag-lost")
+            #expect(delivery.redelivered)
+            await survivor.close()
+        }
+    }
 }

@@ -22,11 +22,17 @@ public actor Consumer {
     private var closed = false
     /// How long one BRPOP blocks (kombu: 1 s).
     public let pollTimeout: Double
+    /// Every how many empty polls the visibility-restore round runs (kombu's synchronous
+    /// consumers: every 10th); 0 turns it off.
+    public let restoreEveryEmptyPolls: Int
+    private var emptyPolls = 0
 
     /// A consumer of `queues`. It opens its own connection for BRPOP.
     public init(transport: KombuTransport, queues: [String], prefetch: Int,
-                strategy: Configuration.QueueOrderStrategy = .roundRobin, pollTimeout: Double = 1)
+                strategy: Configuration.QueueOrderStrategy = .roundRobin, pollTimeout: Double = 1,
+                restoreEveryEmptyPolls: Int = 10)
     {
+        self.restoreEveryEmptyPolls = max(0, restoreEveryEmptyPolls)
         self.transport = transport
         blocking = transport.client.blockingClient()
         self.strategy = strategy
@@ -86,7 +92,10 @@ public actor Consumer {
             try await Task.sleep(for: .seconds(pollTimeout))
             return nil
         }
-        guard let popped = try await blocking.brpop(keys: brpopKeys, timeout: pollTimeout) else { return nil }
+        guard let popped = try await blocking.brpop(keys: brpopKeys, timeout: pollTimeout) else {
+            await restoreVisibleIfDue()
+            return nil
+        }
         let queue = Priority.queueName(fromKey: popped.key)
         rotate(served: queue)
         let envelope: KombuEnvelope
@@ -142,6 +151,20 @@ public actor Consumer {
         closed = true
         wakeCapacityWaiters()
         await blocking.close()
+    }
+
+    /// Runs the visibility-restore round on every ``restoreEveryEmptyPolls``-th empty poll. A
+    /// failed round is logged and tried again at the next turn; it must not stop consuming.
+    private func restoreVisibleIfDue() async {
+        guard restoreEveryEmptyPolls > 0 else { return }
+        emptyPolls += 1
+        guard emptyPolls % restoreEveryEmptyPolls == 0 else { return }
+        do {
+            let restored = try await transport.restoreVisible()
+            if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
+        } catch {
+            transport.logger.warning("visibility restore failed: \(error)")
+        }
     }
 
     private func forget(_ tag: String) {
