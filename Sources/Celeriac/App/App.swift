@@ -29,7 +29,11 @@ public final class App: Sendable {
         self.configuration = configuration
         self.logger = logger
         let timeout = Duration.milliseconds(Int64(max(0.05, configuration.brokerTimeout) * 1000))
-        let options = RedisOptions(connectTimeout: min(timeout, .seconds(5)), commandTimeout: timeout, logger: logger)
+        // The client logs every failed connect attempt; the producer already logs one line per
+        // send retry, so the client's lines are kept for debugging only.
+        var redisLogger = logger
+        if logger.logLevel > .debug { redisLogger.logLevel = .error }
+        let options = RedisOptions(connectTimeout: min(timeout, .seconds(5)), commandTimeout: timeout, logger: redisLogger)
         var chosen = configuration.brokerURL
         if configuration.brokerURLs.count > 1 {
             var lastError: RedisError?

@@ -25,6 +25,9 @@ struct ConnectionOptions: ParsableArguments {
     /// An app on the configured broker; a broker that cannot be reached is a runtime failure.
     func makeApp(configure: (inout Configuration) -> Void = { _ in }) async throws -> App {
         var configuration = try configuration()
+        // A command-line call should fail within seconds when the broker is down.
+        configuration.brokerTimeout = 2
+        configuration.publishMaxRetries = 3
         configure(&configuration)
         var logger = Logger(label: "celeriac")
         logger.logLevel = .warning
