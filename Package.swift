@@ -158,11 +158,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Client (App, kombu transport, producer, results, events, control)
+        .target(
+            name: "Celeriac",
+            dependencies: ["CeleriacProtocol", "CeleriacRedis",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacTests",
+            dependencies: ["Celeriac", "CeleriacTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "celeriac",
             dependencies: [
-                "CeleriacRedis",
+                "CeleriacRedis", "Celeriac",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -171,7 +185,7 @@ let package = Package(
         .executableTarget(
             name: "celeriac-bench",
             dependencies: [
-                "CeleriacRedis", "CeleriacTestSupport",
+                "CeleriacRedis", "CeleriacTestSupport", "Celeriac",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

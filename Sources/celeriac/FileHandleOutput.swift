@@ -9,9 +9,17 @@ enum FileHandleOutput {
 
     static func standardError(_ line: String) { write(line, to: 2) }
 
+    /// A prompt on stderr without a newline, so the answer is typed on the same line.
+    static func standardErrorPrompt(_ text: String) { writeRaw(text, to: 2) }
+
     private static func write(_ line: String, to descriptor: Int32) {
         var text = line
         if !text.hasSuffix("\n") { text += "\n" }
+        writeRaw(text, to: descriptor)
+    }
+
+    private static func writeRaw(_ line: String, to descriptor: Int32) {
+        var text = line
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {

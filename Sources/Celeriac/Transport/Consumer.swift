@@ -1,0 +1,194 @@
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+import Logging
+
+/// kombu's Redis consumer: BRPOPs its queues step by step (priority 0 keys of every queue,
+/// then 3, 6, 9), rotating the queue just served to the end (round robin), keeps a BRPOP
+/// outstanding only while fewer than `prefetch` deliveries are unacked, and records each
+/// delivery in `unacked`/`unacked_index` before handing it out — so Python and Swift
+/// consumers can share a queue and a crashed consumer's messages come back.
+public actor Consumer {
+    /// The transport it acks and restores through.
+    public nonisolated let transport: KombuTransport
+    private let blocking: RedisBlockingClient
+    private var queues: [String]
+    private let strategy: Configuration.QueueOrderStrategy
+    /// The most unacked deliveries before the consumer stops popping; 0 means no limit.
+    public private(set) var prefetch: Int
+    private var unacked: [String: Delivery] = [:]
+    private var unackedOrder: [String] = []
+    private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
+    /// How long one BRPOP blocks (kombu: 1 s).
+    public let pollTimeout: Double
+    /// Every how many empty polls the visibility-restore round runs (kombu's synchronous
+    /// consumers: every 10th); 0 turns it off.
+    public let restoreEveryEmptyPolls: Int
+    private var emptyPolls = 0
+
+    /// A consumer of `queues`. It opens its own connection for BRPOP.
+    public init(transport: KombuTransport, queues: [String], prefetch: Int,
+                strategy: Configuration.QueueOrderStrategy = .roundRobin, pollTimeout: Double = 1,
+                restoreEveryEmptyPolls: Int = 10)
+    {
+        self.restoreEveryEmptyPolls = max(0, restoreEveryEmptyPolls)
+        self.transport = transport
+        blocking = transport.client.blockingClient()
+        self.strategy = strategy
+        self.queues = strategy == .sorted ? queues.sorted() : queues
+        self.prefetch = max(0, prefetch)
+        self.pollTimeout = pollTimeout
+    }
+
+    /// The queues, in their current order.
+    public var currentQueues: [String] { queues }
+
+    /// The keys the next BRPOP lists.
+    public var brpopKeys: [String] { Priority.brpopKeys(queues) }
+
+    /// How many deliveries are unacked.
+    public var unackedCount: Int { unacked.count }
+
+    /// Starts consuming another queue (declaring it first).
+    public func addQueue(_ queue: String) async throws(RedisError) {
+        guard !queues.contains(queue) else { return }
+        try await transport.declareQueue(queue)
+        queues.append(queue)
+        if strategy == .sorted { queues.sort() }
+    }
+
+    /// Stops consuming a queue.
+    public func removeQueue(_ queue: String) {
+        queues.removeAll { $0 == queue }
+    }
+
+    /// Changes the prefetch limit (pool grow/shrink, ETA tasks held).
+    public func setPrefetch(_ value: Int) {
+        prefetch = max(0, value)
+        wakeCapacityWaiters()
+    }
+
+    /// Declares every queue (as a consumer does on start).
+    public func declareQueues() async throws(RedisError) {
+        for queue in queues { try await transport.declareQueue(queue) }
+    }
+
+    /// Waits until a message arrives and returns it, recorded as unacked. Throws
+    /// ``ConsumerError/undecodable(queue:raw:reason:)`` for an element that is not an envelope,
+    /// and ``ConsumerError/closed`` after ``close()``.
+    public func next() async throws -> Delivery {
+        while true {
+            if let delivery = try await poll() { return delivery }
+        }
+    }
+
+    /// One step: waits for prefetch room, then one BRPOP of at most ``pollTimeout``. Nil when
+    /// nothing arrived (or no queues are consumed).
+    public func poll() async throws -> Delivery? {
+        try await waitForCapacity()
+        guard !closed else { throw ConsumerError.closed }
+        guard !queues.isEmpty else {
+            try await Task.sleep(for: .seconds(pollTimeout))
+            return nil
+        }
+        guard let popped = try await blocking.brpop(keys: brpopKeys, timeout: pollTimeout) else {
+            await restoreVisibleIfDue()
+            return nil
+        }
+        let queue = Priority.queueName(fromKey: popped.key)
+        rotate(served: queue)
+        let envelope: KombuEnvelope
+        do {
+            envelope = try KombuEnvelope.decode(popped.value)
+        } catch {
+            throw ConsumerError.undecodable(queue: queue, raw: popped.value, reason: "\(error)")
+        }
+        guard let tag = envelope.properties.deliveryTag else {
+            throw ConsumerError.undecodable(queue: queue, raw: popped.value, reason: "no properties.delivery_tag")
+        }
+        let delivery = Delivery(raw: popped.value, queue: queue, key: popped.key, envelope: envelope, deliveryTag: tag)
+        let entry = UnackedEntry(envelope: envelope, exchange: delivery.exchange, routingKey: delivery.routingKey)
+        try await transport.recordUnacked(tag: tag, entry: entry.encoded())
+        unacked[tag] = delivery
+        unackedOrder.append(tag)
+        return delivery
+    }
+
+    /// Acks a delivery (ZREM + HDEL).
+    public func ack(_ delivery: Delivery) async throws(RedisError) {
+        try await transport.ack(tag: delivery.deliveryTag)
+        forget(delivery.deliveryTag)
+    }
+
+    /// Rejects a delivery: with `requeue`, it goes to the back of its queue (LPUSH) marked
+    /// redelivered; without, it is dropped (ZREM + HDEL).
+    public func reject(_ delivery: Delivery, requeue: Bool) async throws(RedisError) {
+        if requeue {
+            try await transport.restore(tag: delivery.deliveryTag, leftmost: true)
+        } else {
+            try await transport.ack(tag: delivery.deliveryTag)
+        }
+        forget(delivery.deliveryTag)
+    }
+
+    /// Puts back every delivery this consumer holds (RPUSH, so they are consumed next), as a
+    /// worker does at warm shutdown. Returns how many were restored.
+    @discardableResult
+    public func restoreUnacked() async throws(RedisError) -> Int {
+        var count = 0
+        for tag in unackedOrder {
+            if try await transport.restore(tag: tag) { count += 1 }
+        }
+        unacked.removeAll()
+        unackedOrder.removeAll()
+        wakeCapacityWaiters()
+        return count
+    }
+
+    /// Stops the consumer: pending and later calls to ``next()`` fail with `closed`.
+    public func close() async {
+        closed = true
+        wakeCapacityWaiters()
+        await blocking.close()
+    }
+
+    /// Runs the visibility-restore round on every ``restoreEveryEmptyPolls``-th empty poll. A
+    /// failed round is logged and tried again at the next turn; it must not stop consuming.
+    private func restoreVisibleIfDue() async {
+        guard restoreEveryEmptyPolls > 0 else { return }
+        emptyPolls += 1
+        guard emptyPolls % restoreEveryEmptyPolls == 0 else { return }
+        do {
+            let restored = try await transport.restoreVisible()
+            if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
+        } catch {
+            transport.logger.warning("visibility restore failed: \(error)")
+        }
+    }
+
+    private func forget(_ tag: String) {
+        if unacked.removeValue(forKey: tag) != nil {
+            unackedOrder.removeAll { $0 == tag }
+        }
+        wakeCapacityWaiters()
+    }
+
+    private func rotate(served queue: String) {
+        guard strategy == .roundRobin, let index = queues.firstIndex(of: queue) else { return }
+        queues.remove(at: index)
+        queues.append(queue)
+    }
+
+    private func waitForCapacity() async throws {
+        while prefetch > 0, unacked.count >= prefetch, !closed {
+            await withCheckedContinuation { capacityWaiters.append($0) }
+        }
+    }
+
+    private func wakeCapacityWaiters() {
+        let waiters = capacityWaiters
+        capacityWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+}
