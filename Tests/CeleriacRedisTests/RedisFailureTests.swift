@@ -5,7 +5,11 @@ import Testing
 @Suite("Failures: refused, killed, timed out, malformed")
 struct RedisFailureTests {
     @Test func refusedConnectionNamesTheURLAndMasksThePassword() async throws {
-        let port = FreePort.next()
+        // Held bound but not listening: refused for the whole test, and no parallel test can
+        // start a server on it.
+        let refusing = FreePort.Refusing()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let url = try RedisURL(parsing: "redis://:topsecret@127.0.0.1:\(port)/0")
         await #expect(throws: RedisError.connectionClosed("cannot reach redis://:***@127.0.0.1:\(port)/0: connection refused")) {
             try await RedisConnection.connect(to: url, options: testOptions())

@@ -46,11 +46,16 @@ final class CapturedLogs: Sendable {
 struct RedisReconnectLoggingTests {
     @Test func oneWarningPerFailedConnectAttempt() async throws {
         let logs = CapturedLogs()
-        var options = testOptions(commandTimeout: .seconds(1))
+        // Long enough for several attempts even when other suites keep the CPUs busy.
+        var options = testOptions(commandTimeout: .seconds(4))
         options.logger = logs.logger()
         // Refused connects fail at once, so a 5 ms backoff leaves room for many attempts.
         options.backoff = RedisBackoff(base: .milliseconds(5), cap: .milliseconds(5), jitter: 0)
-        let port = FreePort.next()
+        // Held bound but not listening: refused for the whole test, and no parallel test can
+        // start a server on it.
+        let refusing = FreePort.Refusing()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let client = try RedisClient(url: "redis://127.0.0.1:\(port)/0", options: options)
         await #expect(throws: RedisError.self) { try await client.ping() }
         await client.close()

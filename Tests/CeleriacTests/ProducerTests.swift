@@ -115,7 +115,9 @@ struct ProducerTests {
     @Test func failoverUsesTheFirstBrokerThatAnswers() async throws {
         let server = try RedisServer()
         defer { server.stop() }
-        let configuration = try Configuration(broker: "redis://127.0.0.1:\(FreePort.next())/0;\(server.url())")
+        let refusing = FreePort.Refusing()
+        defer { withExtendedLifetime(refusing) {} }
+        let configuration = try Configuration(broker: "redis://127.0.0.1:\(refusing.port)/0;\(server.url())")
         let app = try await App(configuration: configuration)
         try await app.producer.send("demo.noop")
         #expect(try await app.transport.size(of: "celery") == 1)
