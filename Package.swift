@@ -102,6 +102,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Broker server (issue #4, server half)
+        .target(
+            name: "CeleriacBroker",
+            dependencies: [
+                "CeleriacBrokerCore", "CeleriacRESP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ] + nio,
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CeleriacBrokerTests",
+            dependencies: [
+                "CeleriacBroker", "CeleriacBrokerCore", "CeleriacRESP", "CeleriacRedis", "CeleriacTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ] + nio,
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support
         .target(
             name: "CeleriacTestSupport",
@@ -143,6 +163,7 @@ let package = Package(
                 "CeleriacRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -202,8 +202,12 @@ public final class BrokerEngine {
 
     /// Takes the events produced since the last call, in the order they happened.
     public func drainEvents() -> [EngineEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        // The common case (no events) must not allocate: the server calls this after every
+        // command, and removeAll(keepingCapacity:) on a shared buffer would copy it.
+        guard !events.isEmpty else { return [] }
+        let drained = events
+        events = []
+        return drained
     }
 
     /// Times out blocked clients whose deadline has passed and runs one active-expiry cycle.

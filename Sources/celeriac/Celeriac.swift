@@ -16,7 +16,7 @@ struct Celeriac: AsyncParsableCommand {
             Celery clients, workers and tools share a cluster with it.
             """,
         version: CeleriacVersion.current,
-        subcommands: []
+        subcommands: [BrokerCommand.self]
     )
 
     /// Runs the command, mapping usage errors to exit status 2 (as Celery's CLI and the
