@@ -148,7 +148,14 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     /// The reply to a blocked command arrived: send it and go on with the pipeline.
     func resume(with value: RESPValue) {
-        output.writeRESP(value, version: server.engine.client(id)?.protocolVersion ?? .v2)
+        let version = server.engine.client(id)?.protocolVersion ?? .v2
+        if value == .null && version == .v2 {
+            // A timed-out blocking pop: Redis answers a null *array* in RESP2 (`*-1`), which
+            // RESPValue cannot tell apart from a null bulk string.
+            output.writeStaticString("*-1\r\n")
+        } else {
+            output.writeRESP(value, version: version)
+        }
         paused = false
         drainPending()
         markDirty()

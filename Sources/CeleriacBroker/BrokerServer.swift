@@ -33,7 +33,9 @@ public final class BrokerServer: Service, @unchecked Sendable {
     private var timers: [RepeatedTask] = []
     private var blockingTimer: Scheduled<Void>?
     private var blockingTimerDeadline: Int64?
-    private let closed: EventLoopPromise<Void>
+    /// Completed when the server has stopped; created by start() (a promise must never be
+    /// dropped uncompleted, so none exists before).
+    private var closed: EventLoopPromise<Void>?
     private var shuttingDown = false
     private var started = false
 
@@ -48,12 +50,22 @@ public final class BrokerServer: Service, @unchecked Sendable {
         pool = NIOThreadPool(numberOfThreads: 1)
         engine = BrokerEngine(configuration: .init(
             password: configuration.password, maxMemory: configuration.maxMemory, port: configuration.port))
-        closed = loop.makePromise()
     }
 
     /// Validates the options, loads the log and starts listening.
     public func start() async throws {
         try configuration.validate()
+        closed = loop.makePromise()
+        do {
+            try await startListening()
+        } catch {
+            closed?.fail(error)
+            await releaseAfterFailedStart()
+            throw error
+        }
+    }
+
+    private func startListening() async throws {
         pool.start()
         let begin = ContinuousClock.now
         var loaded = 0
@@ -87,7 +99,6 @@ public final class BrokerServer: Service, @unchecked Sendable {
             serverChannel = channel
             port = channel.localAddress?.port ?? configuration.port
         } catch {
-            await releaseAfterFailedStart()
             throw BrokerError.bindFailed(host: configuration.host, port: configuration.port, reason: Self.describe(error))
         }
         try await loop.submit { self.startTimers() }.get()
@@ -133,7 +144,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
     public func run() async throws {
         if !started { try await start() }
         try await withGracefulShutdownHandler {
-            try await closed.futureResult.get()
+            try await closed?.futureResult.get()
         } onGracefulShutdown: {
             self.shutdown()
         }
@@ -143,7 +154,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
 
     /// Waits until the server has stopped (after ``shutdown()``), then releases its threads.
     public func waitUntilStopped() async throws {
-        try await closed.futureResult.get()
+        try await closed?.futureResult.get()
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
     }
@@ -168,7 +179,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
             self.appendOnlyFile?.closeLog()
             self.appendOnlyFile = nil
             self.engine.appendOnlySink = nil
-            self.closed.succeed()
+            self.closed?.succeed()
         }
     }
 
@@ -263,6 +274,14 @@ public final class BrokerServer: Service, @unchecked Sendable {
     /// Starts a log compaction now (tests; what BGREWRITEAOF would do).
     public func compactLog() async throws {
         try await loop.submit { self.appendOnlyFile?.startRewrite() }.get()
+    }
+
+    /// The log's state: compactions done and the file's size (tests, INFO).
+    public func appendOnlyLogStatus() async throws -> (rewrites: Int, inProgress: Bool, size: Int) {
+        try await loop.submit {
+            guard let file = self.appendOnlyFile else { return (0, false, 0) }
+            return (file.rewritesDone, file.rewriteBuffer != nil, file.fileSize)
+        }.get()
     }
 
     /// Runs a closure on the engine's loop (tests and tools).
