@@ -183,11 +183,20 @@ struct DurabilityTests {
             let redis = try RedisServer(arguments: ["--appendonly", "yes", "--dir", redisDir.path])
             defer { redis.stop() }
             let connection = try RawConnection(port: redis.port)
+            // redis-server listens before it has loaded the log and answers -LOADING meanwhile.
+            var ready = false
+            for _ in 0..<500 where !ready {
+                try connection.send(command: "PING")
+                ready = try connection.receive(until: "\r\n") == "+PONG\r\n"
+                if !ready { usleep(10_000) }
+            }
             try connection.send(RawConnection.command(["GET", "s"]) + RawConnection.command(["LRANGE", "l", "0", "-1"])
                 + RawConnection.command(["SELECT", "3"]) + RawConnection.command(["HGET", "h", "f"])
                 + RawConnection.command(["ZSCORE", "z", "m"]))
             let expected = "$4\r\ntext\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n+OK\r\n$1\r\nv\r\n$3\r\n1.5\r\n"
-            #expect(try connection.receive(like: expected) == expected)
+            let log = (try? String(contentsOf: redis.directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+            let got = try connection.receive(like: expected)
+            #expect(got == expected, "\(got.debugDescription)\n\(log)")
         }
     }
 }
