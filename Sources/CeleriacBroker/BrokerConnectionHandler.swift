@@ -100,6 +100,10 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     // MARK: Running commands
 
     private func run(_ args: [[UInt8]]) {
+        if args.count == 1, args[0].count == 12, let reply = serverCommand(args[0]) {
+            output.writeRESP(reply, version: server.engine.client(id)?.protocolVersion ?? .v2)
+            return
+        }
         let outcome = server.engine.execute(args, from: id)
         let version = server.engine.client(id)?.protocolVersion ?? .v2
         switch outcome {
@@ -123,6 +127,21 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             server.shutdown()
         }
         server.deliverEvents()
+    }
+
+    /// Commands the server layer answers itself because they concern the log file:
+    /// `BGREWRITEAOF` starts a compaction. Nil for anything else.
+    private func serverCommand(_ name: [UInt8]) -> RESPValue? {
+        guard String(decoding: name, as: UTF8.self).lowercased() == "bgrewriteaof" else { return nil }
+        guard server.engine.client(id)?.authenticated == true else { return .simpleError("NOAUTH Authentication required.") }
+        guard let file = server.appendOnlyFile else {
+            return .simpleError("ERR append-only log is off (--appendonly no)")
+        }
+        if file.rewriteBuffer != nil {
+            return .simpleError("ERR Background append only file rewriting already in progress")
+        }
+        file.startRewrite()
+        return .simpleString("Background append only file rewriting started")
     }
 
     /// Runs queued commands until the connection blocks again.

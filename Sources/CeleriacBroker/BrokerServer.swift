@@ -39,6 +39,9 @@ public final class BrokerServer: Service, @unchecked Sendable {
     private var shuttingDown = false
     private var started = false
 
+    /// Why ``start()`` failed, when it did (for a caller that only sees a ServiceGroup error).
+    public private(set) var startFailure: BrokerError?
+
     /// The port actually bound (useful with port 0).
     public private(set) var port: Int = 0
 
@@ -59,6 +62,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
         do {
             try await startListening()
         } catch {
+            startFailure = error as? BrokerError
             closed?.fail(error)
             await releaseAfterFailedStart()
             throw error

@@ -89,17 +89,23 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "celeriac.broker")
         let server = BrokerServer(configuration: configuration, logger: logger)
-        do {
-            try await server.start()
-        } catch let error as BrokerError {
-            FileHandleOutput.standardError("celeriac broker: \(error.description)")
-            throw ExitCode(1)
-        }
+        // The group starts the server itself, after it has set up its signal handling: a
+        // SIGTERM that arrives as soon as the port is open is then a graceful shutdown too.
         // SHUTDOWN ends the server's run() normally: that ends the group too, without an error.
         let service = ServiceGroupConfiguration.ServiceConfiguration(
             service: server, successTerminationBehavior: .gracefullyShutdownGroup)
+        var groupLogger = logger
+        groupLogger.logLevel = .critical
         let group = ServiceGroup(configuration: .init(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+        do {
+            try await group.run()
+        } catch {
+            if let failure = server.startFailure {
+                FileHandleOutput.standardError("celeriac broker: \(failure.description)")
+                throw ExitCode(1)
+            }
+            throw error
+        }
     }
 }
