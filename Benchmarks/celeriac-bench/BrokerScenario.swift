@@ -112,7 +112,8 @@ struct BrokerScenario: AsyncParsableCommand {
                 "-p", String(port), "-q", "-c", "50", "-P", "64", "-n", String(items), "-d", "100", "-t", "lpush",
             ])
             let length = try BenchSupport.run("redis-cli", ["-p", String(port), "LLEN", "mylist"])
-            guard Int(length.trimmingCharacters(in: .whitespacesAndNewlines)) == items else {
+            // Pipelined clients may round the request count up by a few.
+            guard let held = Int(length.trimmingCharacters(in: .whitespacesAndNewlines)), held >= items else {
                 throw BenchError(description: "\(name) holds \(length) items, expected \(items)")
             }
             figures.append((name, before, Self.residentKilobytes(pid)))

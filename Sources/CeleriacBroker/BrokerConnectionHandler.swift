@@ -13,6 +13,8 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     unowned let server: BrokerServer
     var channel: (any Channel)?
     var id: ClientID = 0
+    /// The engine's record of this connection (a class: its protocol version stays current).
+    var client: ClientState?
     var registered = false
     /// Commands received while the connection waits (blocked pop or wrong-password delay).
     var pending = Deque<[[UInt8]]>()
@@ -40,6 +42,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         }
         let address = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?:0"
         id = server.engine.addClient(address: address)
+        client = server.engine.client(id)
         registered = true
         server.connectionCount += 1
         server.connections[id] = self
@@ -101,11 +104,11 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     private func run(_ args: [[UInt8]]) {
         if args.count == 1, args[0].count == 12, let reply = serverCommand(args[0]) {
-            output.writeRESP(reply, version: server.engine.client(id)?.protocolVersion ?? .v2)
+            output.writeRESP(reply, version: client?.protocolVersion ?? .v2)
             return
         }
         let outcome = server.engine.execute(args, from: id)
-        let version = server.engine.client(id)?.protocolVersion ?? .v2
+        let version = client?.protocolVersion ?? .v2
         switch outcome {
         case .reply(let value):
             if case .simpleError(let text) = value, text.hasPrefix("WRONGPASS") {
@@ -133,7 +136,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     /// `BGREWRITEAOF` starts a compaction. Nil for anything else.
     private func serverCommand(_ name: [UInt8]) -> RESPValue? {
         guard String(decoding: name, as: UTF8.self).lowercased() == "bgrewriteaof" else { return nil }
-        guard server.engine.client(id)?.authenticated == true else { return .simpleError("NOAUTH Authentication required.") }
+        guard client?.authenticated == true else { return .simpleError("NOAUTH Authentication required.") }
         guard let file = server.appendOnlyFile else {
             return .simpleError("ERR append-only log is off (--appendonly no)")
         }
@@ -158,7 +161,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         let delay = TimeAmount.milliseconds(Int64(server.configuration.wrongPasswordDelayMilliseconds))
         server.loop.scheduleTask(in: delay) {
             guard !self.closing, self.registered else { return }
-            self.output.writeRESP(reply, version: self.server.engine.client(self.id)?.protocolVersion ?? .v2)
+            self.output.writeRESP(reply, version: self.client?.protocolVersion ?? .v2)
             self.paused = false
             self.drainPending()
             self.markDirty()
@@ -167,7 +170,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     /// The reply to a blocked command arrived: send it and go on with the pipeline.
     func resume(with value: RESPValue) {
-        let version = server.engine.client(id)?.protocolVersion ?? .v2
+        let version = client?.protocolVersion ?? .v2
         if value == .null && version == .v2 {
             // A timed-out blocking pop: Redis answers a null *array* in RESP2 (`*-1`), which
             // RESPValue cannot tell apart from a null bulk string.
@@ -182,7 +185,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     /// A push (pub/sub message, MONITOR line) for this connection.
     func enqueue(_ value: RESPValue) {
-        output.writeRESP(value, version: server.engine.client(id)?.protocolVersion ?? .v2)
+        output.writeRESP(value, version: client?.protocolVersion ?? .v2)
         markDirty()
     }
 
@@ -198,7 +201,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         guard let channel, output.readableBytes > 0 else { return }
         let buffer = output
         output = channel.allocator.buffer(capacity: 256)
-        let isSubscriber = server.engine.client(id).map { $0.subscriptionCount > 0 || $0.isMonitor } ?? false
+        let isSubscriber = client.map { $0.subscriptionCount > 0 || $0.isMonitor } ?? false
         if isSubscriber {
             let size = buffer.readableBytes
             unflushedBytes += size

@@ -96,6 +96,27 @@ struct ConnectionProtocolTests {
         }
     }
 
+    /// The engine counts MONITOR clients so commands skip the feed when there are none; RESET
+    /// and a second MONITOR must keep that count right.
+    @Test func monitorAfterResetGetsEachCommandOnce() async throws {
+        try await withBroker { server in
+            let monitor = try RawConnection(port: server.port)
+            try monitor.send(RawConnection.command(["MONITOR"]) + RawConnection.command(["RESET"])
+                + RawConnection.command(["MONITOR"]) + RawConnection.command(["MONITOR"]))
+            #expect(try monitor.receive(like: "+OK\r\n+RESET\r\n+OK\r\n+OK\r\n") == "+OK\r\n+RESET\r\n+OK\r\n+OK\r\n")
+            let other = try RawConnection(port: server.port)
+            for key in ["first", "second"] {
+                try other.send(command: "SET", key, "1")
+                #expect(try other.receive(like: "+OK\r\n") == "+OK\r\n")
+                let line = try monitor.receive(until: "\r\n")
+                #expect(line.contains("\"SET\" \"\(key)\" \"1\""), "\(line)")
+            }
+            let quiet = try RawConnection(port: server.port)
+            try quiet.send(command: "MONITOR")
+            #expect(try quiet.receive(like: "+OK\r\n") == "+OK\r\n")
+        }
+    }
+
     @Test func quitRepliesThenCloses() async throws {
         try await withBroker { server in
             let connection = try RawConnection(port: server.port)
