@@ -137,9 +137,8 @@ public final class BrokerServer: Service, @unchecked Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let decoder = RESPDecoder(parser: RESPParser(limits: limits, allowInline: true))
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
-                    try channel.pipeline.syncOperations.addHandler(BrokerConnectionHandler(server: self))
+                    let parser = RESPParser(limits: limits, allowInline: true)
+                    try channel.pipeline.syncOperations.addHandler(BrokerConnectionHandler(server: self, parser: parser))
                 }
             }
     }
