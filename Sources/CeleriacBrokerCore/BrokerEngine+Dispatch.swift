@@ -115,6 +115,7 @@ extension BrokerEngine {
 
     /// MONITOR line: `+<secs>.<usecs> [<db> <addr>] "cmd" "arg"`.
     func feedMonitors(_ args: [[UInt8]], client: ClientState) {
+        guard monitorCount > 0 else { return }
         let monitors = clients.values.filter { $0.isMonitor && $0.id != client.id }
         guard !monitors.isEmpty else { return }
         let seconds = nowMicros / 1_000_000

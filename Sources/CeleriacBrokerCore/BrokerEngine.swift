@@ -61,6 +61,9 @@ public final class BrokerEngine {
     var clients: [ClientID: ClientState] = [:]
     var nextClientID: ClientID = 1
     var events: [EngineEvent] = []
+    /// Clients in MONITOR mode, so that commands skip the monitor feed without scanning
+    /// every client when there are none (the common case).
+    var monitorCount = 0
     var commands: [String: CommandSpec] = [:]
 
     /// Time of the command being run, cached like Redis's `mstime()` per command; frozen for
@@ -141,6 +144,7 @@ public final class BrokerEngine {
     /// Forgets a connection: unblocks it, drops its subscriptions, WATCHes and MULTI state.
     public func removeClient(_ id: ClientID) {
         guard let client = clients[id] else { return }
+        if client.isMonitor { monitorCount -= 1 }
         unblock(client)
         unwatchAll(client)
         removeAllSubscriptions(client)
@@ -202,8 +206,12 @@ public final class BrokerEngine {
 
     /// Takes the events produced since the last call, in the order they happened.
     public func drainEvents() -> [EngineEvent] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        // The common case (no events) must not allocate: the server calls this after every
+        // command, and removeAll(keepingCapacity:) on a shared buffer would copy it.
+        guard !events.isEmpty else { return [] }
+        let drained = events
+        events = []
+        return drained
     }
 
     /// Times out blocked clients whose deadline has passed and runs one active-expiry cycle.

@@ -16,8 +16,10 @@ struct Celeriac: AsyncParsableCommand {
             Celery clients, workers and tools share a cluster with it.
             """,
         version: CeleriacVersion.current,
-        subcommands: [CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self, EventsCommand.self,
-                      PurgeCommand.self, QueuesCommand.self]
+        subcommands: [
+            BrokerCommand.self, CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self,
+            EventsCommand.self, PurgeCommand.self, QueuesCommand.self,
+        ]
     )
 
     /// Runs the command, mapping usage errors to exit status 2 (as Celery's CLI and the

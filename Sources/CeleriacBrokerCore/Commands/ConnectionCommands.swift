@@ -123,6 +123,7 @@ extension BrokerEngine {
         client.db = 0
         client.protocolVersion = .v2
         client.name = nil
+        if client.isMonitor { monitorCount -= 1 }
         client.isMonitor = false
         client.authenticated = configuration.password == nil
         return .reply(.simpleString("RESET"))

@@ -81,6 +81,7 @@ extension BrokerEngine {
 
     func monitorCommand(_ call: inout CommandCall) throws -> CommandOutcome {
         guard call.client.multiQueue == nil else { throw CommandError("ERR MONITOR isn't allowed in transaction") }
+        if !call.client.isMonitor { monitorCount += 1 }
         call.client.isMonitor = true
         return .reply(.ok)
     }

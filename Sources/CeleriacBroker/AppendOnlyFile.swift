@@ -1,0 +1,218 @@
+import CeleriacBrokerCore
+import Logging
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The log file behind the engine's ``AppendOnlySink``, confined to the engine's event loop.
+///
+/// Records are encoded into a memory buffer as the engine produces them and written to the
+/// file once per event-loop iteration (like Redis's `beforeSleep`). `fsync` never runs on the
+/// loop: it runs on a thread of the server's `NIOThreadPool`. With ``FsyncPolicy/always`` the
+/// server holds a read batch's replies until ``whenDurable(_:)`` says the batch's records are
+/// on disk, so one fsync commits every client's writes of that iteration (group commit).
+final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
+    let path: String
+    let policy: FsyncPolicy
+    let loop: any EventLoop
+    let pool: NIOThreadPool
+    let logger: Logger
+    var fd: Int32
+
+    /// Encoded records not yet written to the file.
+    var pending: [UInt8] = []
+    /// Logical byte counters since start: appended, written to the file, known durable.
+    var appendedOffset: Int64 = 0
+    var writtenOffset: Int64 = 0
+    var syncedOffset: Int64 = 0
+    var syncInFlight = false
+    var durableWaiters: [(offset: Int64, action: () -> Void)] = []
+    var writeScheduled = false
+    var lastWriteError: String?
+
+    /// Size of the file now and right after the last compaction (or load).
+    var fileSize: Int
+    var baseSize: Int
+    let rewriteMinSize: Int
+    /// Records appended since a compaction's snapshot, non-nil while one runs.
+    var rewriteBuffer: [UInt8]?
+    /// Descriptors replaced by a compaction, closed once no fsync uses them.
+    var retired: [Int32] = []
+    /// Takes the snapshot and resets the engine's logged database (set by the server).
+    var snapshot: (() -> [[[UInt8]]])?
+    /// Told when the log's state changes, for INFO.
+    var stateDidChange: (() -> Void)?
+    var rewritesDone = 0
+
+    init(path: String, policy: FsyncPolicy, loop: any EventLoop, pool: NIOThreadPool, logger: Logger,
+         rewriteMinSize: Int) throws(BrokerError) {
+        self.path = path
+        self.policy = policy
+        self.loop = loop
+        self.pool = pool
+        self.logger = logger
+        self.rewriteMinSize = rewriteMinSize
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .logFile(path: path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        baseSize = fileSize
+    }
+
+    // MARK: AppendOnlySink
+
+    func append(_ record: [[UInt8]]) {
+        let before = pending.count
+        Self.encode(record, into: &pending)
+        let added = pending.count - before
+        appendedOffset += Int64(added)
+        if rewriteBuffer != nil { rewriteBuffer?.append(contentsOf: pending[before...]) }
+        if !writeScheduled {
+            writeScheduled = true
+            loop.execute { self.writePending() }
+        }
+    }
+
+    /// RESP array of bulk strings, without an intermediate ByteBuffer.
+    static func encode(_ record: [[UInt8]], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "*"))
+        appendDecimal(record.count, to: &out)
+        out.append(contentsOf: [13, 10])
+        for argument in record {
+            out.append(UInt8(ascii: "$"))
+            appendDecimal(argument.count, to: &out)
+            out.append(contentsOf: [13, 10])
+            out.append(contentsOf: argument)
+            out.append(contentsOf: [13, 10])
+        }
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(48 + value))
+        } else {
+            out.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    // MARK: Writing and syncing
+
+    /// Writes the buffered records to the file (on the loop: a `write` to the page cache), then
+    /// starts an fsync for `always`, and a compaction when the file has doubled.
+    func writePending() {
+        writeScheduled = false
+        if !pending.isEmpty {
+            let written = pending.withUnsafeBytes { Self.writeAll(fd, $0) }
+            switch written {
+            case .success(let count):
+                pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+                writtenOffset += Int64(count)
+                fileSize += count
+                if lastWriteError != nil {
+                    lastWriteError = nil
+                    stateDidChange?()
+                }
+            case .failure(let message):
+                // Keep the records and retry on the next tick, as Redis does.
+                if lastWriteError == nil { logger.error("cannot write the append-only log \(path): \(message)") }
+                lastWriteError = message
+                stateDidChange?()
+                return
+            }
+        }
+        if policy == .always { startSync() }
+        if rewriteBuffer == nil, fileSize >= rewriteMinSize, fileSize >= 2 * max(baseSize, 1) {
+            startRewrite()
+        }
+    }
+
+    enum WriteResult { case success(Int), failure(String) }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> WriteResult {
+        guard let base = bytes.baseAddress else { return .success(0) }
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(String(cString: strerror(errno)))
+            }
+            done += n
+        }
+        return .success(done)
+    }
+
+    /// Runs `action` once every record appended so far is on disk (at once unless `always`).
+    func whenDurable(_ action: @escaping () -> Void) {
+        if policy != .always || syncedOffset >= appendedOffset {
+            action()
+            return
+        }
+        durableWaiters.append((appendedOffset, action))
+    }
+
+    /// Whether replies must wait for an fsync.
+    var hasUndurableRecords: Bool { policy == .always && syncedOffset < appendedOffset }
+
+    /// Starts one fsync on the thread pool if there is written, unsynced data.
+    func startSync() {
+        guard !syncInFlight, writtenOffset > syncedOffset else { return }
+        syncInFlight = true
+        let target = writtenOffset
+        let descriptor = fd
+        let future = pool.runIfActive(eventLoop: loop) { () -> Int32 in
+            fdatasync(descriptor) == 0 ? 0 : errno
+        }
+        future.whenComplete { result in
+            self.syncInFlight = false
+            if case .success(let code) = result, code != 0 {
+                self.logger.error("fsync of the append-only log failed: \(String(cString: strerror(code)))")
+            }
+            self.closeRetired()
+            self.markDurable(upTo: target)
+            if self.policy == .always && self.writtenOffset > self.syncedOffset { self.startSync() }
+        }
+    }
+
+    func markDurable(upTo offset: Int64) {
+        syncedOffset = max(syncedOffset, offset)
+        guard !durableWaiters.isEmpty else { return }
+        var ready: [() -> Void] = []
+        durableWaiters.removeAll { waiter in
+            if waiter.offset <= syncedOffset {
+                ready.append(waiter.action)
+                return true
+            }
+            return false
+        }
+        for action in ready { action() }
+    }
+
+    private func closeRetired() {
+        guard !syncInFlight else { return }
+        for descriptor in retired { Glibc.close(descriptor) }
+        retired.removeAll()
+    }
+
+    /// The `everysec` tick: write anything left and fsync in the background.
+    func tick() {
+        writePending()
+        if policy != .no { startSync() }
+    }
+
+    /// Final write and fsync at shutdown (blocking; the loop is stopping anyway).
+    func closeLog() {
+        writePending()
+        if fdatasync(fd) != 0 {
+            logger.error("fsync of the append-only log failed at shutdown: \(String(cString: strerror(errno)))")
+        }
+        markDurable(upTo: writtenOffset)
+        Glibc.close(fd)
+        for descriptor in retired { Glibc.close(descriptor) }
+        retired.removeAll()
+        fd = -1
+    }
+}

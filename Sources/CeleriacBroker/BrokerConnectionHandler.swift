@@ -1,0 +1,277 @@
+import CeleriacBrokerCore
+import CeleriacRESP
+import DequeModule
+import NIOCore
+
+/// One client connection. Runs its commands in order on the engine's loop; replies are
+/// encoded into one buffer per loop iteration and flushed once (after the log's records are
+/// written, and with `appendfsync always` after they are on disk).
+final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    unowned let server: BrokerServer
+    var channel: (any Channel)?
+    var id: ClientID = 0
+    /// The engine's record of this connection (a class: its protocol version stays current).
+    var client: ClientState?
+    var registered = false
+    /// Commands received while the connection waits (blocked pop or wrong-password delay).
+    var pending = Deque<[[UInt8]]>()
+    var paused = false
+    var closing = false
+    var output: ByteBuffer
+    var isDirty = false
+    /// Bytes handed to the channel and not yet written to the socket (subscribers only).
+    var unflushedBytes = 0
+    var softLimitSince: NIODeadline?
+
+    /// Bytes of an incomplete request, kept until the rest arrives.
+    var inbound: ByteBuffer?
+    let parser: RESPParser
+
+    init(server: BrokerServer, parser: RESPParser) {
+        self.server = server
+        self.parser = parser
+        output = ByteBufferAllocator().buffer(capacity: 256)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        channel = context.channel
+        if server.connectionCount >= server.configuration.maxClients {
+            var buffer = context.channel.allocator.buffer(capacity: 48)
+            buffer.writeString("-ERR max number of clients reached\r\n")
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+            closing = true
+            return
+        }
+        let address = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?:0"
+        id = server.engine.addClient(address: address)
+        client = server.engine.client(id)
+        registered = true
+        server.connectionCount += 1
+        server.connections[id] = self
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        guard registered else { return }
+        registered = false
+        server.connectionCount -= 1
+        server.connections[id] = nil
+        server.engine.removeClient(id)
+        server.deliverEvents()
+    }
+
+    /// Parses requests straight from the socket's buffers (no ByteToMessageHandler: that
+    /// would box every frame in NIOAny and cast it back, a measurable cost per command).
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        var buffer = unwrapInboundIn(data)
+        if var earlier = inbound {
+            inbound = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+        }
+        while !closing {
+            let value: RESPValue?
+            do {
+                value = try parser.parse(&buffer)
+            } catch {
+                protocolError(error.description)
+                return
+            }
+            guard let value else { break }
+            handle(value)
+        }
+        if buffer.readableBytes > 0 {
+            buffer.discardReadBytes()
+            inbound = buffer
+        }
+    }
+
+    private func handle(_ value: RESPValue) {
+        guard case .array(let items) = value else {
+            protocolError("expected an array of bulk strings")
+            return
+        }
+        guard !items.isEmpty else { return }
+        var args: [[UInt8]] = []
+        args.reserveCapacity(items.count)
+        for item in items {
+            guard case .bulkString(let bytes) = item else {
+                protocolError("expected an array of bulk strings")
+                return
+            }
+            args.append(bytes)
+        }
+        if paused || !pending.isEmpty {
+            pending.append(args)
+        } else {
+            run(args)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if output.readableBytes > 0 { markDirty() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closing = true
+        context.close(promise: nil)
+    }
+
+    /// Redis answers a malformed request with `-ERR Protocol error: ...` and closes.
+    private func protocolError(_ what: String) {
+        guard !closing else { return }
+        output.writeString("-ERR Protocol error: \(what)\r\n")
+        closeAfterFlush()
+    }
+
+    // MARK: Running commands
+
+    private func run(_ args: [[UInt8]]) {
+        if args.count == 1, args[0].count == 12, let reply = serverCommand(args[0]) {
+            output.writeRESP(reply, version: client?.protocolVersion ?? .v2)
+            return
+        }
+        let outcome = server.engine.execute(args, from: id)
+        let version = client?.protocolVersion ?? .v2
+        switch outcome {
+        case .reply(let value):
+            if case .simpleError(let text) = value, text.hasPrefix("WRONGPASS") {
+                delayWrongPassword(value)
+            } else {
+                output.writeRESP(value, version: version)
+            }
+        case .replies(let values):
+            for value in values { output.writeRESP(value, version: version) }
+        case .blocked:
+            paused = true
+            server.scheduleBlockingTimer()
+        case .close(let value):
+            output.writeRESP(value, version: version)
+            closeAfterFlush()
+        case .shutdown(let value):
+            if let value { output.writeRESP(value, version: version) }
+            flushNow()
+            server.shutdown()
+        }
+        server.deliverEvents()
+    }
+
+    /// Commands the server layer answers itself because they concern the log file:
+    /// `BGREWRITEAOF` starts a compaction. Nil for anything else.
+    private func serverCommand(_ name: [UInt8]) -> RESPValue? {
+        guard String(decoding: name, as: UTF8.self).lowercased() == "bgrewriteaof" else { return nil }
+        guard client?.authenticated == true else { return .simpleError("NOAUTH Authentication required.") }
+        guard let file = server.appendOnlyFile else {
+            return .simpleError("ERR append-only log is off (--appendonly no)")
+        }
+        if file.rewriteBuffer != nil {
+            return .simpleError("ERR Background append only file rewriting already in progress")
+        }
+        file.startRewrite()
+        return .simpleString("Background append only file rewriting started")
+    }
+
+    /// Runs queued commands until the connection blocks again.
+    private func drainPending() {
+        while !paused, !closing, let args = pending.popFirst() {
+            run(args)
+        }
+        if output.readableBytes > 0 { markDirty() }
+    }
+
+    /// A wrong password is answered after a short delay, without blocking the loop.
+    private func delayWrongPassword(_ reply: RESPValue) {
+        paused = true
+        let delay = TimeAmount.milliseconds(Int64(server.configuration.wrongPasswordDelayMilliseconds))
+        server.loop.scheduleTask(in: delay) {
+            guard !self.closing, self.registered else { return }
+            self.output.writeRESP(reply, version: self.client?.protocolVersion ?? .v2)
+            self.paused = false
+            self.drainPending()
+            self.markDirty()
+        }
+    }
+
+    /// The reply to a blocked command arrived: send it and go on with the pipeline.
+    func resume(with value: RESPValue) {
+        let version = client?.protocolVersion ?? .v2
+        if value == .null && version == .v2 {
+            // A timed-out blocking pop: Redis answers a null *array* in RESP2 (`*-1`), which
+            // RESPValue cannot tell apart from a null bulk string.
+            output.writeStaticString("*-1\r\n")
+        } else {
+            output.writeRESP(value, version: version)
+        }
+        paused = false
+        drainPending()
+        markDirty()
+    }
+
+    /// A push (pub/sub message, MONITOR line) for this connection.
+    func enqueue(_ value: RESPValue) {
+        output.writeRESP(value, version: client?.protocolVersion ?? .v2)
+        markDirty()
+    }
+
+    private func markDirty() {
+        guard !isDirty else { return }
+        isDirty = true
+        server.markDirty(self)
+    }
+
+    /// Writes and flushes the buffered output; enforces the subscribers' output-buffer limit.
+    func flushNow() {
+        isDirty = false
+        guard let channel, output.readableBytes > 0 else { return }
+        let buffer = output
+        output = channel.allocator.buffer(capacity: 256)
+        let isSubscriber = client.map { $0.subscriptionCount > 0 || $0.isMonitor } ?? false
+        if isSubscriber {
+            let size = buffer.readableBytes
+            unflushedBytes += size
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { _ in self.unflushedBytes -= size }
+            channel.writeAndFlush(buffer, promise: promise)
+            enforceOutputLimit()
+        } else {
+            channel.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    /// Redis's `client-output-buffer-limit pubsub`: over the hard limit, or over the soft
+    /// limit for longer than the soft period, the subscriber is disconnected.
+    private func enforceOutputLimit() {
+        let configuration = server.configuration
+        if unflushedBytes > configuration.pubsubHardLimit {
+            disconnectSlowSubscriber()
+        } else if unflushedBytes > configuration.pubsubSoftLimit {
+            let now = NIODeadline.now()
+            if let since = softLimitSince {
+                if now - since > .seconds(Int64(configuration.pubsubSoftSeconds)) { disconnectSlowSubscriber() }
+            } else {
+                softLimitSince = now
+            }
+        } else {
+            softLimitSince = nil
+        }
+    }
+
+    private func disconnectSlowSubscriber() {
+        guard !closing else { return }
+        closing = true
+        server.logger.warning("closing client \(id): pub/sub output buffer over its limit (\(unflushedBytes) bytes unsent)")
+        channel?.close(mode: .all, promise: nil)
+    }
+
+    /// Sends what is buffered, then closes (QUIT, protocol error, CLIENT KILL).
+    func closeAfterFlush() {
+        guard !closing, let channel else { return }
+        closing = true
+        let buffer = output
+        output = channel.allocator.buffer(capacity: 0)
+        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
