@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs the demo with the given celeriac binary. Until `celeriac demo` lands (issue: make demo),
-# say so and show what the binary offers today.
+# Runs the demo with the given celeriac binary. Until `celeriac demo` exists, says so and shows
+# what the binary offers today.
 set -euo pipefail
 bin=$1
 shift || true
-if "$bin" help demo >/dev/null 2>&1; then
+if "$bin" --help | grep -qE '^[[:space:]]+demo([[:space:]]|$)'; then
     exec "$bin" demo "$@"
 fi
-echo "celeriac: the all-in-one demo is not built yet; here is what this build offers:"
+echo "celeriac: the all-in-one demo (broker, workers, load and console) is not built yet."
+echo "What this build offers today: a broker ('celeriac broker'), and the admin verbs that"
+echo "drive Python Celery workers on it or on Redis:"
+echo
 "$bin" --help
