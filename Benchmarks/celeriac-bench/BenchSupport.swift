@@ -39,6 +39,11 @@ enum BenchSupport {
                 row.celeriacCPU.map(formatCPU) ?? "-", row.referenceCPU.map(formatCPU) ?? "-",
             ]
         }
+        printTable(header: header, body: body)
+    }
+
+    /// Prints an aligned text table: the first column left-aligned, the figures right-aligned.
+    static func printTable(header: [String], body: [[String]]) {
         let widths = (0..<header.count).map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in

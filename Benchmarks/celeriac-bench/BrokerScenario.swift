@@ -87,16 +87,7 @@ struct BrokerScenario: AsyncParsableCommand {
             [row.name, BenchSupport.format(row.redis), BenchSupport.format(row.celeriac),
              String(format: "%.2f", row.redis > 0 ? row.celeriac / row.redis : 0)]
         }
-        let widths = (0..<header.count).map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                return index == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        print(line(header))
-        print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        for row in body { print(line(row)) }
+        BenchSupport.printTable(header: header, body: body)
     }
 
     /// Loads `items` 100-byte values into one list on each server (no log) and prints VmRSS.
