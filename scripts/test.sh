@@ -17,23 +17,34 @@ failed=0
 tests_run=0
 tests_failed=0
 failed_targets=()
+# The client suites run once on redis-server and once on the bundled broker.
+runs=()
 for target in "${targets[@]}"; do
-    echo "=== $target"
+    runs+=("$target")
+    case "$target" in
+        CeleriacTests) runs+=("$target@celeriac") ;;
+    esac
+done
+for run in "${runs[@]}"; do
+    target=${run%@*}
+    server=redis
+    [ "$run" != "$target" ] && server=${run#*@}
+    echo "=== $target (server: $server)"
     log=$(mktemp)
-    swift test --skip-build --filter "^${target}\\." 2>&1 | tee "$log" | grep -E '✘|Test run with|error:' || true
+    CELERIAC_TEST_SERVER=$server swift test --skip-build --filter "^${target}\\." 2>&1 | tee "$log" | grep -E '✘|Test run with|error:' || true
     status=${PIPESTATUS[0]}
     count=$(grep -oE 'Test run with [0-9]+ test' "$log" | grep -oE '[0-9]+' | tail -1)
     tests_run=$((tests_run + ${count:-0}))
-    tests_failed=$((tests_failed + $(grep -cE '✘ Test .* failed after' "$log")))
+    tests_failed=$((tests_failed + $(grep -E '✘ Test .* failed after' "$log" | grep -cv '✘ Test run with')))
     if [ "$status" -ne 0 ] || grep -q '✘ Test run' "$log"; then
         failed=$((failed + 1))
-        failed_targets+=("$target")
+        failed_targets+=("$run")
     elif [ -n "$count" ] && [ "$count" -gt 0 ]; then
         passed=$((passed + 1))
     else
         echo "$target: ran no test"
         failed=$((failed + 1))
-        failed_targets+=("$target (no test ran)")
+        failed_targets+=("$run (no test ran)")
     fi
     rm -f "$log"
 done

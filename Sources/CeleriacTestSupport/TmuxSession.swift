@@ -91,10 +91,19 @@ public final class TmuxSession: @unchecked Sendable {
         return output?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
     }
 
-    /// The exit status of the program once it has exited.
+    /// The exit status of the program once it has exited. tmux marks a pane dead when its
+    /// terminal closes and learns the status only when it reaps the process, so this waits up
+    /// to two seconds for the status to appear.
     public var exitStatus: Int? {
-        let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
-        return output.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let deadline = Date().addingTimeInterval(2)
+        repeat {
+            let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
+            if let status = output.flatMap({ Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+                return status
+            }
+            usleep(20_000)
+        } while Date() < deadline
+        return nil
     }
 
     /// Ends the session and its server.

@@ -9,7 +9,7 @@ import Testing
 @Suite("with a Python Celery worker")
 struct PythonWorkerTests {
     func withWorker(queues: [String] = ["celery"], _ body: (App, CeleryWorkerProcess) async throws -> Void) async throws {
-        let server = try RedisServer()
+        let server = try TestBackend.start()
         defer { server.stop() }
         let worker = try CeleryWorkerProcess(broker: server.url(), queues: queues)
         defer { worker.stop() }

@@ -3,11 +3,12 @@ import CeleriacRedis
 import CeleriacTestSupport
 import Foundation
 
-/// A fresh redis-server per test, with an app on it; stopped afterwards.
+/// A fresh server per test (redis-server, or the bundled broker when
+/// `CELERIAC_TEST_SERVER=celeriac`), with an app on it; stopped afterwards.
 func withApp(configure: (inout Configuration) -> Void = { _ in },
-             _ body: (App, RedisServer) async throws -> Void) async throws
+             _ body: (App, any TestServer) async throws -> Void) async throws
 {
-    let server = try RedisServer()
+    let server = try TestBackend.start()
     defer { server.stop() }
     var configuration = try Configuration(broker: server.url())
     configure(&configuration)
