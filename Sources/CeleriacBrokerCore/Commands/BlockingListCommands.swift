@@ -38,16 +38,7 @@ extension BrokerEngine {
     }
 
     func blockingMoveCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let isBrpoplpush = ArgumentParsing.matches(call.args[0], "brpoplpush")
-        let fromLeft: Bool
-        let toLeft: Bool
-        if isBrpoplpush {
-            fromLeft = false
-            toLeft = true
-        } else {
-            fromLeft = try Self.parseSide(call.args[3])
-            toLeft = try Self.parseSide(call.args[4])
-        }
+        let (fromLeft, toLeft) = try Self.moveSides(call.args, fixedName: "brpoplpush")
         let timeout = try parseTimeout(call.args[call.args.count - 1])
         let db = call.client.db
         let source = call.args[1]

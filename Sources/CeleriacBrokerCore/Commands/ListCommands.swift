@@ -134,22 +134,20 @@ extension BrokerEngine {
     }
 
     func lmoveCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let isRpoplpush = ArgumentParsing.matches(call.args[0], "rpoplpush")
-        let fromLeft: Bool
-        let toLeft: Bool
-        if isRpoplpush {
-            fromLeft = false
-            toLeft = true
-        } else {
-            fromLeft = try Self.parseSide(call.args[3])
-            toLeft = try Self.parseSide(call.args[4])
-        }
+        let (fromLeft, toLeft) = try Self.moveSides(call.args, fixedName: "rpoplpush")
         let moved = try moveListElement(
             db: call.client.db, source: call.args[1], destination: call.args[2], fromLeft: fromLeft, toLeft: toLeft)
         return .reply(moved.map { .bulkString($0) } ?? .null)
     }
 
     /// LEFT / RIGHT.
+    /// The sides LMOVE/BLMOVE name in arguments 3 and 4, or the right-to-left of the older
+    /// RPOPLPUSH/BRPOPLPUSH (`fixedName`), which take none.
+    static func moveSides(_ args: [[UInt8]], fixedName: String) throws(CommandError) -> (fromLeft: Bool, toLeft: Bool) {
+        if ArgumentParsing.matches(args[0], fixedName) { return (false, true) }
+        return (try parseSide(args[3]), try parseSide(args[4]))
+    }
+
     static func parseSide(_ argument: [UInt8]) throws(CommandError) -> Bool {
         if ArgumentParsing.matches(argument, "left") { return true }
         if ArgumentParsing.matches(argument, "right") { return false }
