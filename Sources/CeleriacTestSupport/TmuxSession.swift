@@ -11,6 +11,7 @@ public final class TmuxSession: @unchecked Sendable {
     public let name = "celeriac"
     private let tmux: URL
     private let config: String
+    private let statusFile: String
     private let lock = NSLock()
     private var killed = false
 
@@ -25,10 +26,15 @@ public final class TmuxSession: @unchecked Sendable {
         // status can still be read; set from the config so it holds from the first instant.
         config = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).conf").path
         FileManager.default.createFile(atPath: config, contents: Data("set -g remain-on-exit on\n".utf8))
+        // The pane's shell writes the program's exit status to a file: tmux's own
+        // `pane_dead_status` appears only once its server has reaped the child, which on a
+        // loaded machine can come long after the pane is marked dead.
+        statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).status").path
         let exports = environment.map { "export \($0.key)=\(Self.shellQuoted($0.value));" }.joined(separator: " ")
+        let program = "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 bash -c \(Self.shellQuoted(exports + " " + command))"
         let output = try run([
             "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-            "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 bash -c \(Self.shellQuoted(exports + " " + command))",
+            "\(program); echo $? > \(Self.shellQuoted(statusFile))",
         ])
         guard output.status == 0 else { throw Failure(description: "tmux new-session failed: \(output.stderr)") }
     }
@@ -85,25 +91,30 @@ public final class TmuxSession: @unchecked Sendable {
         waitFor(timeout: timeout) { $0.contains(text) }
     }
 
-    /// Whether the program in the pane has exited.
+    /// Whether the program in the pane has exited (its exit status has been written).
     public var programExited: Bool {
-        let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead}"])
-        return output?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        readStatus() != nil
     }
 
-    /// The exit status of the program once it has exited. tmux marks a pane dead when its
-    /// terminal closes and learns the status only when it reaps the process, so this waits up
-    /// to two seconds for the status to appear.
-    public var exitStatus: Int? {
-        let deadline = Date().addingTimeInterval(2)
+    /// The exit status of the program once it has exited; waits up to `timeout` seconds for it.
+    public func exitStatus(timeout: TimeInterval = 10) -> Int? {
+        let deadline = Date().addingTimeInterval(timeout)
         repeat {
-            let output = try? run(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
-            if let status = output.flatMap({ Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
-                return status
-            }
+            if let status = readStatus() { return status }
             usleep(20_000)
         } while Date() < deadline
         return nil
+    }
+
+    /// The exit status of the program once it has exited, waiting up to ten seconds.
+    public var exitStatus: Int? { exitStatus() }
+
+    private func readStatus() -> Int? {
+        guard let data = FileManager.default.contents(atPath: statusFile),
+              let text = String(data: data, encoding: .utf8),
+              text.hasSuffix("\n")
+        else { return nil }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Ends the session and its server.
@@ -114,6 +125,7 @@ public final class TmuxSession: @unchecked Sendable {
         killed = true
         _ = try? run(["kill-server"])
         unlink(config)
+        unlink(statusFile)
         // The server leaves its socket file behind.
         let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         unlink("\(folder)/tmux-\(getuid())/\(socket)")

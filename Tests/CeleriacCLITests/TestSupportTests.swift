@@ -25,6 +25,12 @@ struct TestSupportTests {
         #expect(session.exitStatus == 0)
     }
 
+    @Test func tmuxReportsAFailingExitStatus() throws {
+        let session = try TmuxSession(command: "exit 3", width: 40, height: 5)
+        defer { session.kill() }
+        #expect(session.exitStatus() == 3)
+    }
+
     @Test func pythonCeleryIsInstalled() throws {
         let python = try #require(ProjectPaths.venvProgram("python"))
         let output = try ProcessRunner.run(python, ["-c", "import celery, kombu, redis, flower; print(celery.__version__)"])
