@@ -170,7 +170,8 @@ let package = Package(
         .target(
             name: "CeleriacWorker",
             dependencies: [
-                "CeleriacProtocol",
+                "Celeriac", "CeleriacProtocol", "CeleriacRedis",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
