@@ -41,10 +41,27 @@ struct LiveSourceTests {
 
             // A queue nobody consumes, filled by the producer (which binds it): its depth per
             // priority step.
-            for priority in [0, 0, 9] {
-                _ = try await live.app.producer.send("demo.add", args: [1, 2], options: SendOptions(queue: "backlog", priority: priority))
+            var waiting: [String] = []
+            for (index, priority) in [9, 0, 0].enumerated() {
+                let sent = try await live.app.producer.send("demo.add", args: [.integer(index), 2],
+                                                            options: SendOptions(queue: "backlog", priority: priority))
+                waiting.append(sent.id)
             }
             try await live.wait("the depth of backlog") { $0.state.queues["backlog"]?.depths == [2, 0, 0, 1] }
+
+            // The browser pages through them in the order workers take them: priority 0 first,
+            // oldest first; the harness reads two a page.
+            live.source.perform(.browseQueue(queue: "backlog", page: 0))
+            try await live.wait("the first page") { $0.queuePage?.queue == "backlog" }
+            let first = try #require(live.model.queuePage)
+            #expect(first.total == 3)
+            #expect(first.messages.map(\.id) == [waiting[1], waiting[2]])
+            #expect(first.messages.map(\.name) == ["demo.add", "demo.add"])
+            #expect(first.messages.first?.argsPreview.contains("1, 2") == true)
+            let second = try #require(await live.source.outcome(of: .browseQueue(queue: "backlog", page: 1)).page)
+            #expect(second.messages.map(\.id) == [waiting[0]])
+            #expect(second.messages.first?.priority == 9)
+            #expect(try #require(await live.source.outcome(of: .browseQueue(queue: "backlog", page: 2)).page).messages.isEmpty)
 
             // A task the worker runs: its events in order.
             let sent = try await live.app.producer.send("demo.add", args: [20, 22])

@@ -48,7 +48,9 @@ extension LiveCluster {
         }
     }
 
-    /// Reads the queues kombu's `_kombu.binding.*` sets name (task queues only).
+    /// Reads the queues kombu's `_kombu.binding.*` sets name (task queues only). A queue once
+    /// known stays known: its binding may go (a restarted broker, a deleted queue) while the
+    /// console still shows it, and then it shows its real depth (0) rather than the last one.
     func refreshBindings() async throws(RedisError) {
         var queues: Set<String> = []
         for (exchange, bindings) in try await transport.bindings() where !Self.transientExchanges.contains(exchange) {
@@ -56,7 +58,7 @@ extension LiveCluster {
                 queues.insert(binding.queue)
             }
         }
-        registry.withLock { $0.boundQueues = queues }
+        registry.withLock { $0.boundQueues.formUnion(queues) }
     }
 
     /// One pipelined round of LLEN over every known queue's four priority keys. With no queue

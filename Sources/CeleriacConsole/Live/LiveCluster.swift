@@ -10,7 +10,7 @@ final class LiveCluster: Sendable {
     /// What the tasks share: the queues known so far and which workers were asked for a
     /// snapshot.
     struct Registry {
-        /// Queues from kombu's bindings (replaced by each read).
+        /// Queues from kombu's bindings (each read adds to them).
         var boundQueues: Set<String> = []
         /// Queues named by task events and worker snapshots (kept).
         var seenQueues: Set<String> = []
