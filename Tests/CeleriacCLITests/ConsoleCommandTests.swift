@@ -115,3 +115,23 @@ struct ConsoleCommandTests {
         #expect(newest.stdout == #"[{"timestamp": 1795559300.0, "user": "ops", "host": "box", "action": "purge", "target": "slow", "outcome": "broker: purged 3 messages"}]"# + "\n")
     }
 }
+
+extension ConsoleCommandTests {
+    @Test func alertsFromAFileFireAndABrokenFileIsReportedNotFatal() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-alerts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("alerts.toml")
+        try "[rules.slow-backlog]\nkind = \"queue_depth\"\nqueue = \"slow\"\nabove = 3\n".write(to: good, atomically: true, encoding: .utf8)
+        let fired = try celeriac(["console", "--once", "--replay", Self.session, "--alerts", good.path, "--size", "120x40"])
+        #expect(fired.status == 0, "\(fired.stderr)")
+        #expect(fired.stdout.contains("slow-backlog: queue slow has 6 messages (> 3)"))
+
+        let broken = folder.appendingPathComponent("broken.toml")
+        try "[rules.x]\nkind = \"queue_depth\"\nabove = \"many\"\n".write(to: broken, atomically: true, encoding: .utf8)
+        let output = try celeriac(["console", "--once", "--replay", Self.session, "--alerts", broken.path, "--size", "120x40"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("warning: --alerts: \(broken.path):3: rules.x.above: must be a whole number"))
+        #expect(output.stdout.contains("No alert rules loaded"))
+    }
+}

@@ -46,6 +46,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Record the events and polls to this file as JSON lines, for --replay.")
     var record: String?
 
+    @Option(help: "Alert rules (TOML: [rules.NAME] tables with kind queue_depth, failure_rate or heartbeat_missing).")
+    var alerts: String?
+
     /// The parsed options.
     struct Settings: Sendable {
         var view: ConsoleView?
@@ -53,6 +56,25 @@ struct ConsoleCommand: AsyncParsableCommand {
         var height = 40
         var maxTasks = 100_000
         var speed = 1.0
+        var alertRules: [AlertRule] = []
+        /// What was wrong with the `--alerts` file, repeated once the terminal is given back.
+        var alertProblem: String?
+
+        func newState() -> ClusterState { ClusterState(maxTasks: maxTasks, alertRules: alertRules) }
+    }
+
+    /// The alert rules of `--alerts`. A broken file does not stop the console: it is reported
+    /// on standard error (before the screen is taken and again after it is given back) and the
+    /// console runs without alerts.
+    private func loadAlerts() -> ([AlertRule], String?) {
+        guard let alerts else { return ([], nil) }
+        do {
+            return (try AlertRuleLoader.load(path: alerts), nil)
+        } catch {
+            let line = "warning: --alerts: \(error); running without alert rules"
+            FileHandleOutput.standardError(line)
+            return ([], line)
+        }
     }
 
     func validate() throws {
@@ -97,10 +119,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try settings()
+        var settings = try settings()
         let themes = ThemeLoader()
         let resolution = themes.resolve(option: theme)
-        var model = ConsoleModel(state: ClusterState(maxTasks: settings.maxTasks), readOnly: readOnly,
+        (settings.alertRules, settings.alertProblem) = loadAlerts()
+        var model = ConsoleModel(state: settings.newState(), readOnly: readOnly,
                                  themeName: resolution.theme.name, now: Date().timeIntervalSince1970)
         if let view = settings.view { model.reduce(.show(view)) }
         if let replay {
@@ -124,7 +147,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         // The model's clock is the recording's: ages and rates are as they were then.
         let streamStart = recording.inputs.first?.time ?? start.now
-        var model = ConsoleModel(state: ClusterState(maxTasks: settings.maxTasks), readOnly: readOnly,
+        var model = ConsoleModel(state: settings.newState(), readOnly: readOnly,
                                  themeName: resolution.theme.name, now: streamStart)
         if let view = settings.view { model.reduce(.show(view)) }
         if once {
@@ -136,6 +159,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         // ticks and the replayed inputs agree on what "now" is.
         try await Self.interactive(model: model, feed: .replay(recording, speed: settings.speed, start: streamStart),
                                    themes: themes, resolution: resolution, themeOption: theme)
+        if let problem = settings.alertProblem { FileHandleOutput.standardError(problem) }
     }
 
     // MARK: Live
@@ -171,6 +195,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await Self.interactive(model: start, feed: .live(app, recorder), themes: themes, resolution: resolution,
                                    themeOption: theme)
         await app.close()
+        if let problem = settings.alertProblem { FileHandleOutput.standardError(problem) }
         try checkRecorder(recorder)
     }
 
