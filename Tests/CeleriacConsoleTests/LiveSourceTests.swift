@@ -124,4 +124,30 @@ struct LiveSourceTests {
             #expect(stored[2].target == "demo.noop 2/s")
         }
     }
+
+    @Test func aWorkerThatComesOnlineLaterIsSnapshotted() async throws {
+        let server = try TestBackend.start()
+        defer { server.stop() }
+        let live = try await LiveHarness(server: server)
+        live.start()
+        do {
+            #expect(await live.source.firstRound())
+            live.source.pump(into: &live.model, now: Date().timeIntervalSince1970)
+            #expect(live.model.state.workers.isEmpty)
+            let worker = try CeleryWorkerProcess(broker: server.url(), queues: ["celery", "later"])
+            defer { worker.stop() }
+            // Events carry no task list or queues: these come from the snapshot its
+            // worker-online event started.
+            try await live.wait("the late worker's snapshot") { model in
+                guard let record = model.state.workers[worker.nodename] else { return false }
+                return record.registered.contains("demo.flaky") && record.queues == ["celery", "later"]
+            }
+            // Its queues are polled from then on.
+            try await live.wait("the depth of later") { $0.state.queues["later"]?.lastPoll != nil }
+        } catch {
+            await live.close()
+            throw error
+        }
+        await live.close()
+    }
 }
