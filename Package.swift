@@ -227,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacCLITests",
-            dependencies: ["celeriac", "CeleriacTestSupport"],
+            dependencies: ["celeriac", "Celeriac", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
