@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacWorkerTests",
-            dependencies: ["CeleriacWorker", "CeleriacProtocol"],
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
 
