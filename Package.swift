@@ -201,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "celeriac",
             dependencies: [
-                "CeleriacRedis", "Celeriac",
+                "CeleriacRedis", "Celeriac", "CeleriacWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

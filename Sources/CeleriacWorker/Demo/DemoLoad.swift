@@ -17,6 +17,9 @@ public actor DemoLoad {
         public var sendErrors = 0
         /// Calls per kind.
         public var kinds: [String: Int] = [:]
+
+        /// Nothing sent yet.
+        public init() {}
     }
 
     private let producer: Producer
