@@ -179,7 +179,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacWorkerTests",
-            dependencies: ["CeleriacWorker", "CeleriacProtocol"],
+            // The runtime suites run real workers against real servers, Python Celery and the
+            // built `celeriac worker` binary.
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac"],
             swiftSettings: swiftSettings
         ),
 
@@ -201,7 +203,7 @@ let package = Package(
         .executableTarget(
             name: "celeriac",
             dependencies: [
-                "CeleriacRedis", "Celeriac",
+                "CeleriacRedis", "Celeriac", "CeleriacWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

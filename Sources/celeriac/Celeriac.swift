@@ -18,7 +18,7 @@ struct Celeriac: AsyncParsableCommand {
         version: CeleriacVersion.current,
         subcommands: [
             BrokerCommand.self, CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self,
-            EventsCommand.self, PurgeCommand.self, QueuesCommand.self,
+            EventsCommand.self, PurgeCommand.self, QueuesCommand.self, WorkerCommand.self,
         ]
     )
 
