@@ -45,9 +45,11 @@ struct WorkerEventTests {
             try await secondRun.value
 
             try await eventually("every event arrived") {
-                await !log.events(ofType: .taskRejected, uuid: envelope.headers["id"]?.stringValue).isEmpty
-                    && !log.events(ofType: .workerOffline).isEmpty && !log.events(ofType: .workerHeartbeat).isEmpty
-                    && !log.events(ofType: .taskRevoked, uuid: expired.id).isEmpty
+                let rejected = await log.events(ofType: .taskRejected, uuid: envelope.headers["id"]?.stringValue)
+                let offline = await log.events(ofType: .workerOffline)
+                let heartbeats = await log.events(ofType: .workerHeartbeat)
+                let revoked = await log.events(ofType: .taskRevoked, uuid: expired.id)
+                return !rejected.isEmpty && !offline.isEmpty && !heartbeats.isEmpty && !revoked.isEmpty
             }
             func fields(_ type: EventType, _ uuid: String?) async throws -> [String] {
                 try #require(await log.events(ofType: type, uuid: uuid).first).raw.members.map(\.key)
@@ -81,7 +83,9 @@ struct WorkerEventTests {
             #expect(online.hostname == "second@localhost")
             #expect(online.freq == 2)
             let received = try #require(await log.events(ofType: .taskReceived, uuid: added.id).first)
-            #expect(received.args == "(2, 3)")
+            // The reprs are the message's own argsrepr/kwargsrepr headers.
+            #expect(received.args == (try harness.producer.message("demo.add", args: [2, 3]).headers.argsrepr))
+            #expect(received.kwargs == "{}")
             // Every event takes its own Lamport clock value.
             let clocks = await log.events.filter { $0.hostname == harness.worker.nodename }.compactMap(\.clock)
             #expect(Set(clocks).count == clocks.count)

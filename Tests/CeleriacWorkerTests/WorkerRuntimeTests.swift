@@ -39,6 +39,17 @@ struct WorkerRuntimeTests {
                 #expect(failure.excModule == "celeriac.demo")
                 #expect(failure.traceback?.contains("DemoError: boom") == true)
             }
+            // The exact message is kept in the failure store.
+            let message = try harness.producer.message("demo.fail", args: ["kept"])
+            try await harness.producer.publish(message)
+            _ = try? await harness.app.result(message.id).get(timeout: 20)
+            let store = FailureStore(client: harness.client)
+            try await eventually("the failure is recorded") { try await store.count() == 2 }
+            let record = try #require(try await store.list().first { $0.taskID == message.id })
+            #expect(record.reason == .failed)
+            #expect(record.exception == "DemoError('kept')")
+            #expect(record.queue == "celery")
+            #expect(record.envelope == message.encoded())
         }
     }
 
@@ -145,9 +156,22 @@ struct WorkerRuntimeTests {
             _ = try await harness.client.lpush("celery", [envelope.encoded()])
             #expect(try await harness.producer.send("demo.add", args: [5, 5]).get(timeout: 20) == 10)
             try await eventually("the queue is drained and nothing is unacked") {
-                try await harness.client.llen("celery") == 0 && harness.client.hgetall("unacked").isEmpty
+                let waiting = try await harness.client.llen("celery")
+                let unacked = try await harness.client.hgetall("unacked")
+                return waiting == 0 && unacked.isEmpty
             }
             #expect(await harness.worker.isRunning)
+            // All three are kept in the failure store, with the bytes exactly as popped.
+            let store = FailureStore(client: harness.client)
+            try await eventually("three failure records") { try await store.count() == 3 }
+            let records = try await store.list()
+            #expect(Set(records.map(\.reason)) == [.unregistered, .malformed])
+            let unregistered = try #require(records.first { $0.reason == .unregistered })
+            #expect(unregistered.taskID == unknown.id)
+            #expect(unregistered.exception == "NotRegistered('demo.unknown')")
+            #expect(unregistered.worker == harness.worker.nodename)
+            #expect(records.contains { $0.envelope == Array("not json {".utf8) })
+            #expect(records.contains { $0.taskID == "malformed-1" && $0.envelope == envelope.encoded() })
         }
     }
 
@@ -237,17 +261,19 @@ struct WorkerRuntimeTests {
 
     @Test func warmShutdownFinishesRunningTasksAndRestoresPrefetchedOnes() async throws {
         try await WorkerHarness.with(configure: { $0.concurrency = 1 }) { harness in
-            let sleeper = try await harness.producer.send("demo.sleep", args: [1])
+            let sleeper = try await harness.producer.send("demo.sleep", args: [3])
             try await eventually("demo.sleep runs") { await harness.worker.activeRequests().count == 1 }
-            _ = try await harness.producer.sendMany((0..<6).map { _ in ("demo.noop", [], JSONObject(), SendOptions()) })
+            // A held ETA task raises the prefetch by one: 4 + 1 messages are held, 2 stay queued.
             let eta = try await harness.producer.send("demo.noop", options: SendOptions(countdown: 600))
+            try await eventually("the ETA task is held") { await harness.worker.scheduledRequests().count == 1 }
+            _ = try await harness.producer.sendMany((0..<6).map { _ in ("demo.noop", [], JSONObject(), SendOptions()) })
             try await eventually("prefetch is full") {
                 let counts = await harness.worker.counts
                 return counts.reserved + counts.scheduled == 5
             }
             await harness.worker.requestShutdown()
             try await harness.runner.value
-            #expect(try await sleeper.get(timeout: 1) == 1)
+            #expect(try await sleeper.get(timeout: 1) == 3)
             #expect(try await harness.client.hgetall("unacked").isEmpty)
             #expect(try await harness.client.llen("celery") == 7)
             // The held ETA task is back in its queue, untouched, with its ETA.

@@ -208,7 +208,7 @@ extension Worker: ControlTarget {
     /// `getrusage(RUSAGE_SELF)` with Celery's keys.
     nonisolated static func resourceUsage() -> JSONObject {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
         return [
             "utime": .double(seconds(usage.ru_utime)), "stime": .double(seconds(usage.ru_stime)),

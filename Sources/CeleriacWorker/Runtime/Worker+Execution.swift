@@ -36,8 +36,8 @@ extension Worker {
                         maxRetries: retryRequest.maxRetries, acksLate: acksLate)
         case .timeLimitExceeded(let limit, let abandoned, _):
             let seconds: JSONValue = limit == limit.rounded() && abs(limit) < 1e15 ? .int(Int64(limit)) : .double(limit)
-            logger.error("Hard time limit (\(OptionNumber.text(limit))s) exceeded for \(request.name)[\(request.id)]"
-                + (abandoned ? "; its code ignored cancellation and is abandoned, still running detached" : ""))
+            let note = abandoned ? "; its code ignored cancellation and is abandoned, still running detached" : ""
+            logger.error("Hard time limit (\(OptionNumber.text(limit))s) exceeded for \(request.name)[\(request.id)]\(note)")
             let info = ExceptionInfo.timeLimitExceeded(seconds)
             let traceback = "Traceback (most recent call last):\n  File \"celeriac\", in \(request.name)\n"
                 + "billiard.exceptions.TimeLimitExceeded: \(info.pythonRepr)\n"
@@ -91,6 +91,8 @@ extension Worker {
             await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: request.id, exception: exception.pythonRepr,
                                                                             traceback: traceback))
         }
+        await recordFailure(raw: request.delivery.raw, taskID: request.id, name: request.name, queue: request.queue,
+                            reason: .failed, exception: exception.pythonRepr, traceback: traceback)
     }
 
     /// Celery's `Task.retry()`: republish the same id with `retries + 1` and an absolute ETA,

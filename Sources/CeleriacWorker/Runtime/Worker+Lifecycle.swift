@@ -79,7 +79,7 @@ extension Worker {
         rateWake = nil
         // The consume loop ends after its current BRPOP (at most the poll timeout); closing the
         // connection under a BRPOP could lose a message the server already popped.
-        let loopDeadline = ContinuousClock.now + .seconds(consumer.pollTimeout + 1)
+        let loopDeadline = ContinuousClock.now + .seconds(await consumer.pollTimeout + 1)
         while !consumeLoopEnded, ContinuousClock.now < loopDeadline {
             try? await Task.sleep(for: .milliseconds(20))
         }

@@ -27,8 +27,7 @@ extension Worker {
     /// failure store.
     func rejectUnregistered(_ delivery: Delivery, message: TaskMessage) async {
         let id = message.id
-        logger.error("Received unregistered task of type '\(message.task)' (id \(id), queue \(delivery.queue)). "
-            + "The message has been rejected and kept in the failure store.")
+        logger.error("Received unregistered task of type '\(message.task)' (id \(id), queue \(delivery.queue)). The message has been rejected and kept in the failure store.")
         Task {
             do {
                 try await consumer.reject(delivery, requeue: false)
@@ -47,6 +46,8 @@ extension Worker {
             if switches.taskEventsEnabled {
                 await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: id, exception: exception.pythonRepr, traceback: nil))
             }
+            await recordFailure(raw: delivery.raw, taskID: id, name: message.task, queue: delivery.queue, reason: .unregistered,
+                                exception: exception.pythonRepr, traceback: "")
         }
     }
 
@@ -65,12 +66,27 @@ extension Worker {
             if let id, switches.taskEventsEnabled {
                 await events.buffer(.taskRejected, fields: EventFields.taskRejected(uuid: id, requeue: false))
             }
+            await recordFailure(raw: delivery.raw, taskID: id ?? Self.madeUpID(), name: delivery.envelope.headers["task"]?.stringValue ?? "",
+                                queue: delivery.queue, reason: .malformed, exception: Self.malformedRepr(reason), traceback: "")
         }
     }
 
     /// Bytes popped from a queue that are not a kombu envelope (the consumer already removed
     /// them): logged and kept in the failure store.
     func recordUndecodable(queue: String, raw: [UInt8], reason: String) async {
-        logger.error("Rejected an undecodable message from queue \(queue) (\(raw.count) bytes): \(reason)")
+        let id = Self.madeUpID()
+        logger.error("Rejected an undecodable message from queue \(queue) (\(raw.count) bytes, kept as \(id)): \(reason)")
+        Task {
+            await recordFailure(raw: raw, taskID: id, name: "", queue: queue, reason: .malformed,
+                                exception: Self.malformedRepr(reason), traceback: "")
+        }
+    }
+
+    /// An id for a message that has none: the failure store keys records by id.
+    nonisolated static func madeUpID() -> String { "malformed-" + UUID().uuidString.lowercased() }
+
+    /// The exception repr a malformed message is reported with.
+    nonisolated static func malformedRepr(_ reason: String) -> String {
+        PythonRepr.exceptionRepr(type: "MalformedMessage", arguments: [.string(reason)])
     }
 }

@@ -26,6 +26,8 @@ public actor Worker {
     public nonisolated let events: EventPublisher
     /// The result writer.
     public nonisolated let results: ResultWriter
+    /// Where messages that failed for good are kept (in the broker).
+    public nonisolated let failures: FailureStore
     /// Where the worker logs.
     public nonisolated let logger: Logger
     /// This process's id (what `stats` reports).
@@ -91,6 +93,8 @@ public actor Worker {
         let backendURL = configuration.effectiveResultBackendURL
         let backend = backendURL == configuration.brokerURL ? broker : RedisClient(url: backendURL, options: options)
         results = ResultWriter(client: backend, expires: configuration.resultExpires)
+        let expires = configuration.resultExpires ?? 0
+        failures = FailureStore(client: broker, expires: expires > 0 ? expires : 86_400)
         let utcoffset = Double(-TimeZone.current.secondsFromGMT()) / 3600
         events = EventPublisher(transport: transport,
                                 source: CeleryEvent.Source(hostname: configuration.nodename, utcoffset: utcoffset, pid: pid),
