@@ -179,7 +179,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacWorkerTests",
-            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport"],
+            // The runtime suites run real workers against real servers, Python Celery and the
+            // built `celeriac worker` binary.
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac"],
             swiftSettings: swiftSettings
         ),
 
