@@ -181,7 +181,8 @@ let package = Package(
             name: "CeleriacWorkerTests",
             // The runtime suites run real workers against real servers, Python Celery and the
             // built `celeriac worker` binary.
-            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac"],
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
