@@ -181,7 +181,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacWorkerTests",
-            dependencies: ["CeleriacWorker", "CeleriacProtocol"],
+            // The runtime suites run real workers against real servers, Python Celery and the
+            // built `celeriac worker` binary.
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -203,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "celeriac",
             dependencies: [
-                "CeleriacRedis", "Celeriac",
+                "CeleriacRedis", "Celeriac", "CeleriacWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -230,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacCLITests",
-            dependencies: ["celeriac", "CeleriacTestSupport"],
+            dependencies: ["celeriac", "Celeriac", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

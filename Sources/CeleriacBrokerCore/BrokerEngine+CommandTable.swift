@@ -108,6 +108,7 @@ extension BrokerEngine {
             CommandSpec("zrem", arity: -3, flags: [.write, .fast], keys: one, BrokerEngine.zremCommand),
             CommandSpec("zrange", arity: -4, flags: r, keys: one, BrokerEngine.zrangeCommand),
             CommandSpec("zrangebyscore", arity: -4, flags: r, keys: one, BrokerEngine.zrangeCommand),
+            CommandSpec("zrevrange", arity: -4, flags: r, keys: one, BrokerEngine.zrangeCommand),
             CommandSpec("zrevrangebyscore", arity: -4, flags: r, keys: one, BrokerEngine.zrangeCommand),
             CommandSpec("zremrangebyscore", arity: 4, flags: del, keys: one, BrokerEngine.zremrangebyscoreCommand),
             CommandSpec("zcard", arity: 2, flags: rf, keys: one, BrokerEngine.zcardCommand),

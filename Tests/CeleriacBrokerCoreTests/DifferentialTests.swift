@@ -59,7 +59,7 @@ import Testing
             { ["PEXPIRE", key(), ttl()] }, { ["SETEX", key(), ttl(), value()] },
             { ["HINCRBY", key(), m(), "9223372036854775807"] }, { ["INCRBY", key(), "9223372036854775807"] },
             { ["LPOP", key(), int(-1...2)] }, { ["ZPOPMIN", key(), int(-1...2)] }, { ["LPUSHX", key(), value()] },
-            { ["ZRANGE", key(), int(), int(), "REV", "WITHSCORES"] }, { ["ZRANGE", key(), lex(), lex(), "BYLEX", "REV", "LIMIT", int(), int()] },
+            { ["ZRANGE", key(), int(), int(), "REV", "WITHSCORES"] }, { ["ZREVRANGE", key(), int(), int(), "WITHSCORES"] }, { ["ZRANGE", key(), lex(), lex(), "BYLEX", "REV", "LIMIT", int(), int()] },
             { ["ZRANGE", key(), score(), score(), "BYLEX"] }, { ["ZRANGE", key(), "0", "1", "LIMIT", "0", "1"] },
             { ["ZRANGE", key(), "0", "-1", "BYLEX", "WITHSCORES"] }, { ["ZADD", key(), "GT", "LT", "1", m()] },
             { ["ZADD", key(), "INCR", "1", m(), "2", m()] }, { ["ZADD", key(), "CH"] }, { ["ZADD", key(), "1", m(), "2"] },

@@ -89,6 +89,7 @@ import Testing
         h.run(c2, "ZADD", "z", "1", "a", "2", "b", "3", "c", "2", "bb")
         #expect(h.run(c2, "ZRANGE", "z", "0", "-1") == ["a", "b", "bb", "c"])
         #expect(h.run(c2, "ZRANGE", "z", "0", "1", "REV") == ["c", "bb"])
+        #expect(h.run(c2, "ZREVRANGE", "z", "0", "1") == ["c", "bb"])
         #expect(h.run(c2, "ZRANGE", "z", "(1", "3", "BYSCORE") == ["b", "bb", "c"])
         #expect(h.run(c2, "ZRANGE", "z", "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "1", "2") == ["bb", "b"])
         #expect(h.run(c2, "ZRANGE", "z", "0", "0", "WITHSCORES").encoded(version: .v2) == Array("*2\r\n$1\r\na\r\n$1\r\n1\r\n".utf8))

@@ -157,6 +157,7 @@ extension BrokerEngine {
             mode = .score
             reverse = true
         }
+        if name == "zrevrange" { reverse = true }
         var index = 4
         while index < call.args.count {
             let option = call.args[index]

@@ -8,16 +8,19 @@ extension LiveCluster {
     }
 
     /// Reads a snapshot of a worker that came online (or whose heartbeat shows it was never
-    /// read), unless it was read or is being read. A snapshot nobody answered is asked again
-    /// after `snapshotRetryInterval`. Heartbeats only count once the first round is done, so
-    /// start-up does not ask twice.
+    /// read), unless it was read or is being read. A snapshot nobody answered is asked again on
+    /// a later heartbeat, waiting longer after each silence (`snapshotRetryDelay`). Heartbeats
+    /// only count once the first round is done, so start-up does not ask twice.
     func requestSnapshot(of host: String, onlineEvent: Bool) {
         let now = clock()
         let ask = registry.withLock { state -> Bool in
             if state.stopped || state.snapshotted.contains(host) { return false }
             if !onlineEvent {
                 guard state.firstRound != nil else { return false }
-                if let asked = state.askedAt[host], now - asked < options.snapshotRetryInterval { return false }
+                if let asked = state.askedAt[host],
+                   now - asked < options.snapshotRetryDelay(afterAttempts: state.unanswered[host, default: 0]) {
+                    return false
+                }
             }
             state.snapshotted.insert(host)
             state.askedAt[host] = now
@@ -26,7 +29,12 @@ extension LiveCluster {
         guard ask else { return }
         Task.detached { [self] in
             let read = await readSnapshots(destination: [host])
-            if read.isEmpty { registry.withLock { _ = $0.snapshotted.remove(host) } }
+            if read.isEmpty {
+                registry.withLock { state in
+                    state.snapshotted.remove(host)
+                    state.unanswered[host, default: 0] += 1
+                }
+            }
         }
     }
 
@@ -53,6 +61,7 @@ extension LiveCluster {
             for snapshot in snapshots {
                 state.snapshotted.insert(snapshot.hostname)
                 state.askedAt[snapshot.hostname] = now
+                state.unanswered[snapshot.hostname] = nil
             }
         }
         noteQueues(snapshots.flatMap { $0.queues ?? [] })

@@ -18,6 +18,8 @@ final class LiveCluster: Sendable {
         var snapshotted: Set<String> = []
         /// When each worker was last asked, for the retry of an unanswered snapshot.
         var askedAt: [String: Double] = [:]
+        /// Unanswered snapshot requests per worker since its last answer.
+        var unanswered: [String: Int] = [:]
         /// Consecutive failed polls (0: connected).
         var failures = 0
         /// Whether the first round ended, and whether it reached the broker.

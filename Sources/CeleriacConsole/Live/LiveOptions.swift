@@ -17,14 +17,16 @@ public struct LiveOptions: Sendable {
     public var browsePageSize: Int
     /// The longest wait between reconnect attempts, in seconds (the waits double up to it).
     public var maxReconnectDelay: Double
-    /// A worker whose snapshot got no reply is asked again after this many seconds at most.
-    public var snapshotRetryInterval: Double
+    /// A worker whose snapshot got no reply is asked again on a later heartbeat: after 2 s,
+    /// then 4, 8… up to this many seconds. (A worker can announce itself before its
+    /// remote-control mailbox listens.)
+    public var maxSnapshotRetryDelay: Double
     /// Who acts, for the audit list.
     public var identity: OperatorIdentity
 
     public init(depthInterval: Double = 1, bindingsInterval: Double = 5, auditInterval: Double = 3,
                 auditCount: Int = 1_000, controlTimeout: Double = 1, browsePageSize: Int = 20,
-                maxReconnectDelay: Double = 10, snapshotRetryInterval: Double = 30,
+                maxReconnectDelay: Double = 10, maxSnapshotRetryDelay: Double = 60,
                 identity: OperatorIdentity = .current()) {
         self.depthInterval = max(0.05, depthInterval)
         self.bindingsInterval = max(0.05, bindingsInterval)
@@ -33,7 +35,7 @@ public struct LiveOptions: Sendable {
         self.controlTimeout = max(0.05, controlTimeout)
         self.browsePageSize = max(1, browsePageSize)
         self.maxReconnectDelay = max(0.1, maxReconnectDelay)
-        self.snapshotRetryInterval = max(0.1, snapshotRetryInterval)
+        self.maxSnapshotRetryDelay = max(0.1, maxSnapshotRetryDelay)
         self.identity = identity
     }
 
@@ -41,6 +43,12 @@ public struct LiveOptions: Sendable {
     public func reconnectDelay(afterFailures failures: Int) -> Double {
         let exponent = Double(min(max(failures, 1), 16) - 1)
         return min(maxReconnectDelay, pow2(exponent))
+    }
+
+    /// The wait before asking a silent worker for its snapshot again, after `attempts`
+    /// unanswered ones (2, 4, 8… seconds, capped).
+    public func snapshotRetryDelay(afterAttempts attempts: Int) -> Double {
+        min(maxSnapshotRetryDelay, pow2(Double(min(max(attempts, 1), 16))))
     }
 
     private func pow2(_ exponent: Double) -> Double {

@@ -1,0 +1,238 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+
+extension Worker {
+    /// Runs one request in its slot, in Celery's order: ack (early), `task-started`, the
+    /// task, then what its outcome calls for (chain and callbacks, the result, the late ack,
+    /// the final event). Runs outside the actor; only ``finished(_:)`` hops back in.
+    nonisolated func execute(_ request: TaskRequest, handle: RunningTask, acksLate: Bool, soft: Double?, hard: Double?) async {
+        if !acksLate { await ack(request) }
+        if switches.taskEventsEnabled {
+            await events.buffer(.taskStarted, fields: EventFields.taskStarted(uuid: request.id))
+        }
+        let outcome = await TaskRunner.run(request.task, context: request.context(hostname: nodename), softLimit: soft,
+                                           hardLimit: hard, handle: handle)
+        switch outcome {
+        case .succeeded(let value, let runtime):
+            await succeed(request, value: value, runtime: runtime, acksLate: acksLate)
+        case .failed(let info, let traceback, _):
+            let options = request.task.options
+            if options.autoretryFor.contains(info.type) {
+                var generator = SystemRandomNumberGenerator()
+                let countdown = options.retryBackoff.map {
+                    RetryBackoff.delay(factor: $0, retries: request.message.headers.retries, maximum: options.retryBackoffMax,
+                                       fullJitter: options.retryJitter, using: &generator)
+                } ?? options.defaultRetryDelay
+                await retry(request, exception: info, traceback: traceback, countdown: countdown, maxRetries: .none,
+                            acksLate: acksLate)
+            } else {
+                await fail(request, exception: info, traceback: traceback, acksLate: acksLate)
+            }
+        case .retry(let retryRequest, _):
+            await retry(request, exception: nil, traceback: nil,
+                        countdown: retryRequest.countdown ?? request.task.options.defaultRetryDelay,
+                        maxRetries: retryRequest.maxRetries, acksLate: acksLate)
+        case .timeLimitExceeded(let limit, let abandoned, _):
+            let seconds: JSONValue = limit == limit.rounded() && abs(limit) < 1e15 ? .int(Int64(limit)) : .double(limit)
+            let note = abandoned ? "; its code ignored cancellation and is abandoned, still running detached" : ""
+            logger.error("Hard time limit (\(OptionNumber.text(limit))s) exceeded for \(request.name)[\(request.id)]\(note)")
+            let info = ExceptionInfo.timeLimitExceeded(seconds)
+            let traceback = "Traceback (most recent call last):\n  File \"celeriac\", in \(request.name)\n"
+                + "billiard.exceptions.TimeLimitExceeded: \(info.pythonRepr)\n"
+            await fail(request, exception: info, traceback: traceback, acksLate: acksLate, storedTraceback: .some(nil),
+                       logged: true)
+        case .terminated(let signal, _):
+            logger.warning("Task \(request.name)[\(request.id)] terminated (signal \(signal))")
+            await storeRevoked(request, reason: "terminated")
+            if acksLate { await ack(request) }
+            if switches.taskEventsEnabled {
+                await events.buffer(.taskRevoked, fields: EventFields.taskRevoked(uuid: request.id, terminated: true,
+                                                                                  signum: Int(signal), expired: false))
+            }
+        }
+    }
+
+    nonisolated func succeed(_ request: TaskRequest, value: JSONValue, runtime: Double, acksLate: Bool) async {
+        let children = await publishFollowers(of: request, result: value)
+        if !request.ignoresResult {
+            let meta = ResultMeta(taskID: request.id, status: .success, result: value, children: children,
+                                  dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
+                                  groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+            await store(meta, for: request)
+        }
+        if acksLate { await ack(request) }
+        let repr = PythonRepr.repr(value)
+        if switches.taskEventsEnabled {
+            await events.buffer(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: request.id, result: repr, runtime: runtime))
+        }
+        logger.info("Task \(request.name)[\(request.id)] succeeded in \(PythonFloat.repr(runtime))s: \(repr)")
+    }
+
+    /// Stores FAILURE, calls the errbacks, acks a late message, sends `task-failed` and keeps
+    /// the message in the failure store. `storedTraceback` overrides the traceback stored in
+    /// the result (`.some(nil)`: none, as Celery stores for a hard time limit).
+    nonisolated func fail(_ request: TaskRequest, exception: ExceptionInfo, traceback: String, acksLate: Bool,
+                          storedTraceback: String?? = .none, logged: Bool = false) async
+    {
+        if !logged {
+            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback)")
+        }
+        await publishErrbacks(of: request)
+        if !request.ignoresResult {
+            let meta = ResultMeta(taskID: request.id, exception: exception, traceback: storedTraceback ?? traceback,
+                                  dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
+                                  groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+            await store(meta, for: request)
+        }
+        if acksLate { await ack(request) }
+        if switches.taskEventsEnabled {
+            await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: request.id, exception: exception.pythonRepr,
+                                                                            traceback: traceback))
+        }
+        await recordFailure(raw: request.delivery.raw, taskID: request.id, name: request.name, queue: request.queue,
+                            reason: .failed, exception: exception.pythonRepr, traceback: traceback)
+    }
+
+    /// Celery's `Task.retry()`: republish the same id with `retries + 1` and an absolute ETA,
+    /// store RETRY, send `task-retried`, then ack the old message. Past the task's
+    /// `max_retries` the task fails instead: with the exception that caused the retry, or
+    /// `MaxRetriesExceededError` when there was none.
+    nonisolated func retry(_ request: TaskRequest, exception: ExceptionInfo?, traceback: String?, countdown: Double,
+                           maxRetries: Int??, acksLate: Bool) async
+    {
+        let retries = request.message.headers.retries
+        let limit = maxRetries ?? request.task.options.maxRetries
+        if let limit, retries >= limit {
+            if let exception, let traceback {
+                await fail(request, exception: exception, traceback: traceback, acksLate: acksLate)
+            } else {
+                let info = ExceptionInfo(
+                    type: "MaxRetriesExceededError",
+                    arguments: [.string("Can't retry \(request.name)[\(request.id)] args:\(request.argsRepr) kwargs:\(request.kwargsRepr)")],
+                    module: "celery.exceptions")
+                await fail(request, exception: info, traceback: info.pythonTraceback(task: request.name), acksLate: acksLate)
+            }
+            return
+        }
+        let delay = max(0, countdown)
+        let eta = CeleryDateTime(timeIntervalSince1970: Self.now() + delay)
+        let builder = TaskMessageBuilder.retry(of: request.message, eta: eta, deliveryTag: UUID().uuidString.lowercased())
+        let reason = "Retry in \(OptionNumber.text(delay))s"
+        do {
+            let message = try builder.build()
+            try await publish(message, exchange: request.delivery.exchange)
+        } catch {
+            logger.error("Task \(request.name)[\(request.id)] could not be republished for its retry: \(error)")
+            if acksLate { await reject(request, requeue: true) }
+            return
+        }
+        let retryTraceback = "Traceback (most recent call last):\n  File \"celeriac\", in \(request.name)\n"
+            + "celery.exceptions.Retry: \(reason)\n"
+        if !request.ignoresResult {
+            let meta = ResultMeta(taskID: request.id, status: .retry, result: exception?.jsonValue ?? .null,
+                                  traceback: retryTraceback, children: [.task(id: request.id, parent: nil)], dateDone: nil,
+                                  groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+            await store(meta, for: request)
+        }
+        if switches.taskEventsEnabled {
+            await events.buffer(.taskRetried, fields: EventFields.taskRetried(uuid: request.id, exception: exception?.pythonRepr ?? "None",
+                                                                              traceback: retryTraceback))
+        }
+        if acksLate { await ack(request) }
+        logger.info("Task \(request.name)[\(request.id)] retry: \(reason)")
+    }
+
+    // MARK: Canvas
+
+    /// Publishes the next chain step and the success callbacks; returns the result
+    /// references Celery records as `children`.
+    nonisolated func publishFollowers(of request: TaskRequest, result: JSONValue) async -> [ResultReference] {
+        var children: [ResultReference] = []
+        let message = request.message
+        for callback in message.body.embed.callbacks ?? [] {
+            let builder = TaskMessageBuilder.calling(callback, args: callback.arguments(afterParentResult: result),
+                                                     rootID: message.headers.rootID, parentID: message.id, origin: nodename,
+                                                     deliveryTag: UUID().uuidString.lowercased())
+            if await publishFollower(builder, of: request, what: "callback") { children.append(.task(id: builder.id, parent: nil)) }
+        }
+        if let builder = TaskMessageBuilder.nextChainStep(after: message, result: result, origin: nodename,
+                                                          deliveryTag: UUID().uuidString.lowercased())
+        {
+            if await publishFollower(builder, of: request, what: "chain step") { children.append(.task(id: builder.id, parent: nil)) }
+        }
+        return children
+    }
+
+    /// Publishes the errbacks of a failed task, called with its id (Celery's old-style
+    /// errback call for signatures the worker does not run itself).
+    nonisolated func publishErrbacks(of request: TaskRequest) async {
+        let message = request.message
+        for errback in message.body.embed.errbacks ?? [] {
+            let args = errback.immutable ? errback.args : [.string(request.id)] + errback.args
+            let builder = TaskMessageBuilder.calling(errback, args: args, rootID: message.headers.rootID, parentID: message.id,
+                                                     origin: nodename, deliveryTag: UUID().uuidString.lowercased())
+            _ = await publishFollower(builder, of: request, what: "errback")
+        }
+    }
+
+    nonisolated func publishFollower(_ builder: TaskMessageBuilder, of request: TaskRequest, what: String) async -> Bool {
+        do {
+            let message = try builder.build()
+            try await publish(message, exchange: "")
+            return true
+        } catch {
+            logger.error("Task \(request.name)[\(request.id)]: \(what) \(builder.name) not published: \(error)")
+            return false
+        }
+    }
+
+    /// LPUSHes a task message to its queue (through the anonymous exchange) or routes it
+    /// through a named exchange.
+    nonisolated func publish(_ message: TaskMessage, exchange: String) async throws(RedisError) {
+        let routingKey = message.properties.deliveryInfo.routingKey ?? "celery"
+        let priority = Priority.of(message.properties)
+        if exchange.isEmpty {
+            try await transport.declareOnce(routingKey)
+            try await transport.publish(message.encoded(), toQueue: routingKey, priority: priority)
+        } else {
+            try await transport.publishDirect(message.encoded(), exchange: exchange, routingKey: routingKey, priority: priority)
+        }
+    }
+
+    // MARK: Broker and backend writes
+
+    nonisolated func ack(_ request: TaskRequest) async {
+        do {
+            try await consumer.ack(request.delivery)
+        } catch {
+            logger.error("ack of \(request.name)[\(request.id)] failed (it may be redelivered): \(error)")
+        }
+    }
+
+    nonisolated func reject(_ request: TaskRequest, requeue: Bool) async {
+        do {
+            try await consumer.reject(request.delivery, requeue: requeue)
+        } catch {
+            logger.error("reject of \(request.name)[\(request.id)] failed: \(error)")
+        }
+    }
+
+    nonisolated func store(_ meta: ResultMeta, for request: TaskRequest) async {
+        do {
+            try await results.store(meta, taskID: request.id)
+        } catch {
+            logger.error("result of \(request.name)[\(request.id)] not stored: \(error)")
+        }
+    }
+
+    /// Stores REVOKED with `TaskRevokedError(reason)` (children null, as Celery stores it).
+    nonisolated func storeRevoked(_ request: TaskRequest, reason: String) async {
+        guard !request.ignoresResult else { return }
+        let meta = ResultMeta(taskID: request.id, status: .revoked, exception: .taskRevoked(reason), traceback: nil, children: nil,
+                              dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
+                              groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+        await store(meta, for: request)
+    }
+}

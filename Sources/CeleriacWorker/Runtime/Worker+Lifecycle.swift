@@ -1,0 +1,132 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+
+extension Worker {
+    /// Connects and starts consuming: declares the queues, runs one visibility-restore round
+    /// (as a Celery consumer does at start), loads the state db, syncs revoked ids and the clock
+    /// with other workers (mingle), sends `worker-online`, and starts the consume, event flush,
+    /// heartbeat and keep-alive loops. Throws when the broker cannot be reached.
+    public func start() async throws {
+        guard phase == .created else { return }
+        try await consumer.declareQueues()
+        do {
+            let restored = try await transport.restoreVisible()
+            if !restored.isEmpty { logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
+        } catch {
+            logger.warning("visibility restore at start failed: \(error)")
+        }
+        loadStateDB()
+        if !configuration.withoutMingle { await mingle() }
+        phase = .running
+        await events.send(.workerOnline, fields: workerFields())
+        loops.append(Task { [weak self] in await self?.consumeLoop() })
+        loops.append(Task { [weak self] in await self?.flushLoop() })
+        loops.append(Task { [weak self] in await self?.keepAliveLoop() })
+        if !configuration.withoutHeartbeat {
+            loops.append(Task { [weak self] in await self?.heartbeatLoop() })
+        }
+        let queueList = queues.map(\.name).joined(separator: ", ")
+        logger.info("\(nodename) ready: \(registry.names.count) tasks, queues [\(queueList)], concurrency \(concurrency) (async)")
+    }
+
+    /// Begins a warm shutdown: stop consuming, finish running tasks (up to the shutdown
+    /// timeout), put prefetched and held messages back, send `worker-offline`. A second call
+    /// while stopping turns it into a cold shutdown.
+    public func requestShutdown() {
+        switch phase {
+        case .created, .running:
+            logger.info("worker: Warm shutdown (\(nodename))")
+            phase = .stopping
+            let waiters = shutdownWaiters
+            shutdownWaiters.removeAll()
+            waiters.forEach { $0.resume() }
+        case .stopping:
+            coldShutdown()
+        case .stopped:
+            break
+        }
+    }
+
+    /// Cold shutdown: running tasks are cancelled at once and every message the worker holds
+    /// is put back.
+    public func coldShutdown() {
+        guard phase != .stopped, !cold else { return }
+        logger.warning("worker: Cold shutdown (\(nodename)): cancelling \(active.count) running tasks")
+        cold = true
+        if phase != .stopping {
+            phase = .stopping
+            let waiters = shutdownWaiters
+            shutdownWaiters.removeAll()
+            waiters.forEach { $0.resume() }
+        }
+        for entry in active.values { entry.handle.terminate(signal: 9) }
+        resolveDrain()
+    }
+
+    func waitForShutdownRequest() async {
+        if phase == .stopping || phase == .stopped { return }
+        await withCheckedContinuation { shutdownWaiters.append($0) }
+    }
+
+    /// Carries out the shutdown once requested.
+    func shutdown() async {
+        guard phase == .stopping else { return }
+        etaTimer?.task.cancel()
+        etaTimer = nil
+        rateWake?.cancel()
+        rateWake = nil
+        // The consume loop ends after its current BRPOP (at most the poll timeout); closing the
+        // connection under a BRPOP could lose a message the server already popped.
+        let loopDeadline = ContinuousClock.now + .seconds(await consumer.pollTimeout + 1)
+        while !consumeLoopEnded, ContinuousClock.now < loopDeadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if !active.isEmpty, !cold {
+            logger.info("waiting up to \(configuration.shutdownTimeout) s for \(active.count) running tasks")
+            await waitForActiveToDrain(timeout: configuration.shutdownTimeout)
+        }
+        if !active.isEmpty {
+            logger.warning("\(active.count) tasks still running at shutdown; their messages go back to the queue if unacked")
+            for entry in active.values { entry.handle.terminate(signal: 9) }
+        }
+        await consumer.close()
+        do {
+            let restored = try await consumer.restoreUnacked()
+            if restored > 0 { logger.info("restored \(restored) messages to their queues") }
+        } catch {
+            logger.error("could not restore unacked messages (they come back after the visibility timeout): \(error)")
+        }
+        reserved.removeAll()
+        _ = held.remove { _ in true }
+        saveStateDB()
+        for loop in loops { loop.cancel() }
+        loops.removeAll()
+        await events.flush()
+        await events.send(.workerOffline, fields: workerFields())
+        phase = .stopped
+        logger.info("\(nodename) stopped")
+        let waiters = stoppedWaiters
+        stoppedWaiters.removeAll()
+        waiters.forEach { $0.resume() }
+        await transport.client.close()
+        if results.client !== transport.client { await results.client.close() }
+    }
+
+    /// Waits until no task runs, `timeout` passes, or a cold shutdown is asked for.
+    func waitForActiveToDrain(timeout: Double) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
+            await self?.resolveDrain()
+        }
+        await withCheckedContinuation { drainWaiter = $0 }
+        timer.cancel()
+    }
+
+    func resolveDrain() {
+        let waiter = drainWaiter
+        drainWaiter = nil
+        waiter?.resume()
+    }
+}

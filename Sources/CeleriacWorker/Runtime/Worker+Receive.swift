@@ -1,0 +1,201 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+
+extension Worker {
+    /// Pops deliveries while the worker runs. Decoding happens here, outside the actor; a
+    /// broker error is logged and retried after a pause (the client reconnects by itself).
+    func consumeLoop() async {
+        var failing = false
+        while phase == .running {
+            do {
+                guard let delivery = try await consumer.poll() else { continue }
+                if failing {
+                    logger.info("connection to the broker restored; consuming again")
+                    failing = false
+                }
+                do {
+                    let message = try TaskMessage.decode(envelope: delivery.envelope)
+                    await accept(delivery, message: message)
+                } catch {
+                    await rejectMalformed(delivery, reason: "\(error)")
+                }
+            } catch ConsumerError.undecodable(let queue, let raw, let reason) {
+                await recordUndecodable(queue: queue, raw: raw, reason: reason)
+            } catch ConsumerError.closed {
+                break
+            } catch {
+                if !failing {
+                    logger.error("consumer: cannot reach the broker (\(error)); retrying")
+                    failing = true
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        consumeLoopEnded = true
+    }
+
+    /// A decoded task message: unregistered, revoked or expired ones are discarded; the rest
+    /// are announced (`task-received`) and held for their ETA or queued for a slot.
+    func accept(_ delivery: Delivery, message: TaskMessage) async {
+        let now = Self.now()
+        guard let task = registry[message.task] else {
+            await rejectUnregistered(delivery, message: message)
+            return
+        }
+        let request = TaskRequest(delivery: delivery, message: message, task: task, receivedAt: now)
+        if revoked.contains(request.id, now: now) {
+            spawnDiscard(request, expired: false)
+            return
+        }
+        if request.isExpired(now: now) {
+            spawnDiscard(request, expired: true)
+            return
+        }
+        if switches.taskEventsEnabled {
+            await events.buffer(.taskReceived, fields: EventFields.taskReceived(for: message))
+        }
+        logger.info("Task \(request.name)[\(request.id)] received")
+        if let eta = message.headers.eta?.timeIntervalSince1970, eta > now {
+            held.schedule(request, at: eta)
+            Task { await consumer.setPrefetch(prefetchCount) }
+            armETATimer()
+            return
+        }
+        reserved.append(request)
+        dispatch()
+    }
+
+    /// Starts as many reserved requests as there are free slots, skipping task types that have
+    /// no rate-limit token yet (they wait in the worker, as in Celery) and arranging a wake-up
+    /// for the earliest token.
+    func dispatch() {
+        guard phase == .running else { return }
+        let now = Self.now()
+        var index = 0
+        var earliestToken: Double?
+        var limitedTypes: Set<String> = []
+        while active.count < concurrency, index < reserved.count {
+            let name = reserved[index].name
+            if limitedTypes.contains(name) {
+                index += 1
+                continue
+            }
+            if var bucket = buckets[name] {
+                let granted = bucket.take(now: now)
+                if !granted {
+                    let wait = bucket.waitTime(now: now)
+                    earliestToken = min(earliestToken ?? wait, wait)
+                    limitedTypes.insert(name)
+                }
+                buckets[name] = bucket
+                if !granted {
+                    index += 1
+                    continue
+                }
+            }
+            let request = reserved.remove(at: index)
+            begin(request, now: now)
+        }
+        if let earliestToken { armRateWake(after: earliestToken) }
+    }
+
+    /// Puts a request in a slot and runs it in its own task. A request revoked or expired
+    /// while it waited is discarded instead.
+    func begin(_ request: TaskRequest, now: Double) {
+        if revoked.contains(request.id, now: now) {
+            spawnDiscard(request, expired: false)
+            return
+        }
+        if request.isExpired(now: now) {
+            spawnDiscard(request, expired: true)
+            return
+        }
+        var running = request
+        running.timeStart = now
+        let acksLate = request.acksLate(workerDefault: configuration.acksLate)
+        running.acknowledged = !acksLate
+        let handle = RunningTask()
+        active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
+        let limits = effectiveLimits(for: request)
+        Task {
+            await self.execute(running, handle: handle, acksLate: acksLate, soft: limits.soft, hard: limits.hard)
+            await self.finished(running)
+        }
+    }
+
+    /// The soft and hard limits of a request: the message's own, else the task type's (as
+    /// changed by `time_limit`), else the worker's defaults.
+    func effectiveLimits(for request: TaskRequest) -> (soft: Double?, hard: Double?) {
+        let fromMessage = request.message.headers.timeLimit
+        let typeLimits = timeLimits[request.name] ?? (request.task.options.softTimeLimit, request.task.options.timeLimit)
+        let soft = fromMessage.softSeconds ?? typeLimits.soft ?? configuration.softTimeLimit
+        let hard = fromMessage.hardSeconds ?? typeLimits.hard ?? configuration.timeLimit
+        return (soft, hard)
+    }
+
+    /// Frees the slot of a finished request, counts it, and starts the next ones.
+    func finished(_ request: TaskRequest) {
+        active[request.delivery.deliveryTag] = nil
+        processed += 1
+        if totals[request.name] == nil { totalsOrder.append(request.name) }
+        totals[request.name, default: 0] += 1
+        remember(request.info(hostname: nodename, workerPID: nil))
+        if phase == .running {
+            dispatch()
+        } else if active.isEmpty {
+            resolveDrain()
+        }
+    }
+
+    func remember(_ info: TaskRequestInfo) {
+        recent.append(info)
+        if recent.count > Self.recentLimit { recent.removeFirst() }
+    }
+
+    // MARK: ETA
+
+    /// Makes sure a timer fires at the earliest held ETA.
+    func armETATimer() {
+        guard let due = held.nextDue else {
+            etaTimer?.task.cancel()
+            etaTimer = nil
+            return
+        }
+        if let current = etaTimer, current.due <= due { return }
+        etaTimer?.task.cancel()
+        let delay = max(0, due - Self.now())
+        let task = Task { [weak self] in
+            guard (try? await Task.sleep(for: .milliseconds(Int64(delay * 1000) + 1))) != nil else { return }
+            await self?.releaseDue()
+        }
+        etaTimer = (task, due)
+    }
+
+    /// Moves the requests whose ETA has come to the reserved queue.
+    func releaseDue() {
+        etaTimer = nil
+        guard phase == .running else { return }
+        let due = held.popDue(now: Self.now())
+        reserved.append(contentsOf: due)
+        if !due.isEmpty { Task { await consumer.setPrefetch(prefetchCount) } }
+        armETATimer()
+        dispatch()
+    }
+
+    // MARK: Rate limits
+
+    func armRateWake(after seconds: Double) {
+        guard rateWake == nil else { return }
+        rateWake = Task { [weak self] in
+            guard (try? await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000) + 1))) != nil else { return }
+            await self?.rateWoke()
+        }
+    }
+
+    func rateWoke() {
+        rateWake = nil
+        dispatch()
+    }
+}

@@ -1,0 +1,153 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import DequeModule
+import Foundation
+import Logging
+
+/// A Celery-compatible worker: consumes its queues through a prefetching ``Consumer``, runs
+/// registered tasks on an async pool of `concurrency` slots, stores results as Celery's Redis
+/// backend does, sends Celery's events, and shuts down warm (finish, requeue) or cold.
+///
+/// Lifecycle: ``start()`` connects, syncs revoked ids with other workers (`hello`), sends
+/// `worker-online` and starts consuming; ``run()`` is `start()` followed by waiting for a
+/// shutdown (``requestShutdown()``, a signal handler, or a `shutdown` control command) and
+/// carrying it out. Another component (the remote-control server) can be started beside it
+/// after `start()` with ``transport``, ``nodename`` and ``events``, and stopped when
+/// ``waitUntilStopped()`` returns.
+public actor Worker {
+    /// The settings it was started with (rate limits, queues and pool size can change later).
+    public nonisolated let configuration: WorkerConfiguration
+    /// The nodename (`celeriac@host`).
+    public nonisolated let nodename: String
+    /// The broker transport (shared with the control server).
+    public nonisolated let transport: KombuTransport
+    /// The event publisher; its source is this worker.
+    public nonisolated let events: EventPublisher
+    /// The result writer.
+    public nonisolated let results: ResultWriter
+    /// Where messages that failed for good are kept (in the broker).
+    public nonisolated let failures: FailureStore
+    /// Where the worker logs.
+    public nonisolated let logger: Logger
+    /// This process's id (what `stats` reports).
+    public nonisolated let pid: Int
+    nonisolated let consumer: Consumer
+    nonisolated let switches = WorkerSwitches()
+    nonisolated let startedAt = ContinuousClock.now
+
+    var registry: TaskRegistry
+    var concurrency: Int
+    var queues: [QueueInfo]
+    var revoked = RevokedSet()
+    var held = ETAScheduler<TaskRequest>()
+    var reserved: Deque<TaskRequest> = []
+    var active: [String: ActiveTask] = [:]
+    var recent: Deque<TaskRequestInfo> = []
+    var buckets: [String: TokenBucket] = [:]
+    var rateTexts: [String: String] = [:]
+    var timeLimits: [String: (soft: Double?, hard: Double?)] = [:]
+    var totals: [String: Int] = [:]
+    var totalsOrder: [String] = []
+    var processed = 0
+    var phase: Phase = .created
+    var loops: [Task<Void, Never>] = []
+    var consumeLoopEnded = false
+    var etaTimer: (task: Task<Void, Never>, due: Double)?
+    var rateWake: Task<Void, Never>?
+    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+    var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
+    var drainWaiter: CheckedContinuation<Void, Never>?
+    var cold = false
+
+    /// A task running now, with the handle that terminates it.
+    struct ActiveTask {
+        var request: TaskRequest
+        var handle: RunningTask
+    }
+
+    /// Where the worker is in its life.
+    enum Phase: Equatable {
+        case created, running, stopping, stopped
+    }
+
+    /// How many finished requests `query_task` remembers.
+    static let recentLimit = 1_000
+
+    /// A worker for `configuration` running the tasks of `registry`. Nothing connects until
+    /// ``start()``.
+    public init(configuration: WorkerConfiguration, registry: TaskRegistry, logger: Logger = Logger(label: "celeriac.worker")) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        nodename = configuration.nodename
+        concurrency = max(1, configuration.concurrency)
+        queues = configuration.queues.map { QueueInfo(name: $0) }
+        pid = Int(ProcessInfo.processInfo.processIdentifier)
+        let timeout = Duration.milliseconds(Int64(max(0.05, configuration.brokerTimeout) * 1000))
+        var redisLogger = logger
+        redisLogger.logLevel = max(logger.logLevel, .warning)
+        let options = RedisOptions(connectTimeout: min(timeout, .seconds(5)), commandTimeout: timeout, logger: redisLogger)
+        let broker = RedisClient(url: configuration.brokerURL, options: options)
+        transport = KombuTransport(client: broker, visibilityTimeout: configuration.visibilityTimeout, logger: logger)
+        let backendURL = configuration.effectiveResultBackendURL
+        let backend = backendURL == configuration.brokerURL ? broker : RedisClient(url: backendURL, options: options)
+        results = ResultWriter(client: backend, expires: configuration.resultExpires)
+        let expires = configuration.resultExpires ?? 0
+        failures = FailureStore(client: broker, expires: expires > 0 ? expires : 86_400)
+        let utcoffset = Double(-TimeZone.current.secondsFromGMT()) / 3600
+        events = EventPublisher(transport: transport,
+                                source: CeleryEvent.Source(hostname: configuration.nodename, utcoffset: utcoffset, pid: pid),
+                                logger: logger)
+        consumer = Consumer(transport: transport, queues: configuration.queues, prefetch: configuration.prefetchCount)
+        switches.setTaskEvents(configuration.taskEvents)
+        for name in registry.names {
+            guard let text = registry[name]?.options.rateLimit else { continue }
+            if let rate = try? RateLimit.tasksPerSecond(text), rate > 0 {
+                buckets[name] = TokenBucket(rate: rate)
+                rateTexts[name] = text
+            } else {
+                logger.warning("task \(name): rate limit '\(text)' cannot be read and is ignored")
+            }
+        }
+    }
+
+    /// Starts the worker and runs it until a shutdown has been carried out.
+    public func run() async throws {
+        try await start()
+        await waitForShutdownRequest()
+        await shutdown()
+    }
+
+    /// Waits until the worker has stopped (after ``run()`` finished its shutdown).
+    public func waitUntilStopped() async {
+        if phase == .stopped { return }
+        await withCheckedContinuation { stoppedWaiters.append($0) }
+    }
+
+    /// Whether the worker is consuming and running tasks.
+    public var isRunning: Bool { phase == .running }
+
+    /// The queues consumed now.
+    public var queueNames: [String] { queues.map(\.name) }
+
+    /// The pool size now.
+    public var poolSize: Int { concurrency }
+
+    /// How many tasks run now, wait for a slot (or a rate-limit token), and wait for their ETA.
+    public var counts: (active: Int, reserved: Int, scheduled: Int) { (active.count, reserved.count, held.count) }
+
+    /// Seconds since the worker was created.
+    nonisolated var uptime: Double {
+        let elapsed = ContinuousClock.now - startedAt
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// The consumer's prefetch: multiplier × pool size, plus one per held ETA task (0, no
+    /// limit, when the multiplier is 0, as in Celery).
+    var prefetchCount: Int {
+        configuration.prefetchMultiplier <= 0 ? 0 : configuration.prefetchMultiplier * concurrency + held.count
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+}

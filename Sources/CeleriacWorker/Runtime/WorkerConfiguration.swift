@@ -1,0 +1,101 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+import Logging
+
+/// A worker's settings, named after Celery's worker options and settings, with Celery's
+/// defaults (and Celeriac's: the `celery` queue, task events on).
+public struct WorkerConfiguration: Sendable {
+    /// `broker_url`.
+    public var brokerURL: RedisURL
+    /// `result_backend`; the broker when nil, as Celery does for Redis.
+    public var resultBackendURL: RedisURL?
+    /// `-Q`: the queues consumed.
+    public var queues: [String] = ["celery"]
+    /// `-c`: how many tasks run at once (the async pool's slots).
+    public var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// `-n`: the nodename, already expanded (see ``NodeName``).
+    public var nodename: String = NodeName.defaultName(hostname: ProcessInfo.processInfo.hostName)
+    /// `worker_prefetch_multiplier`: prefetch = multiplier × concurrency.
+    public var prefetchMultiplier: Int = 4
+    /// `task_acks_late` for every task (a task's own option wins).
+    public var acksLate = false
+    /// `worker_send_task_events` (`-E`); Celeriac turns them on by default.
+    public var taskEvents = true
+    /// Seconds between `worker-heartbeat` events (Celery: 2.0).
+    public var heartbeatInterval: Double = 2
+    /// `--without-heartbeat`: no `worker-heartbeat` events.
+    public var withoutHeartbeat = false
+    /// `--without-mingle`: no `hello` broadcast at start.
+    public var withoutMingle = false
+    /// `--statedb`: a file where revoked ids persist across restarts.
+    public var stateDB: String?
+    /// `broker_transport_options.visibility_timeout`, seconds.
+    public var visibilityTimeout: Double = 3_600
+    /// `result_expires`, seconds; nil or 0 stores results without expiry.
+    public var resultExpires: Double? = 86_400
+    /// `task_soft_time_limit`: the default soft limit, seconds.
+    public var softTimeLimit: Double?
+    /// `task_time_limit`: the default hard limit, seconds.
+    public var timeLimit: Double?
+    /// How long a warm shutdown waits for running tasks before requeueing what is left.
+    public var shutdownTimeout: Double = 30
+    /// How long one broker command may take before it counts as failed, seconds.
+    public var brokerTimeout: Double = 10
+    /// `sw_ident` / `sw_ver` of worker events.
+    public var softwareIdentity = "celeriac"
+    /// The version reported as `sw_ver`.
+    public var softwareVersion = "0.1.0"
+
+    /// Settings for a broker URL (and a result backend URL; empty or nil uses the broker).
+    public init(broker: String, resultBackend: String? = nil) throws(ConfigurationError) {
+        let client = try Configuration(broker: broker, resultBackend: resultBackend)
+        brokerURL = client.brokerURL
+        resultBackendURL = client.resultBackendURL
+    }
+
+    /// The result backend actually used.
+    public var effectiveResultBackendURL: RedisURL { resultBackendURL ?? brokerURL }
+
+    /// How many deliveries the consumer holds unacked (ETA tasks add one each while held).
+    public var prefetchCount: Int { max(0, prefetchMultiplier) * max(1, concurrency) }
+
+    /// Checks values that cannot work; the message names the option.
+    public func validate() throws(WorkerConfigurationError) {
+        if concurrency < 1 { throw WorkerConfigurationError(option: "--concurrency", "must be at least 1, not \(concurrency)") }
+        if prefetchMultiplier < 0 {
+            throw WorkerConfigurationError(option: "--prefetch-multiplier", "must be 0 or more, not \(prefetchMultiplier)")
+        }
+        if queues.isEmpty || queues.contains(where: \.isEmpty) {
+            throw WorkerConfigurationError(option: "--queues", "needs at least one non-empty queue name")
+        }
+        if !(visibilityTimeout > 0) {
+            throw WorkerConfigurationError(option: "--visibility-timeout", "must be more than 0 seconds")
+        }
+        if !(heartbeatInterval > 0) {
+            throw WorkerConfigurationError(option: "--heartbeat-interval", "must be more than 0 seconds")
+        }
+        for (option, value) in [("--time-limit", timeLimit), ("--soft-time-limit", softTimeLimit)] {
+            if let value, !(value > 0) { throw WorkerConfigurationError(option: option, "must be more than 0 seconds") }
+        }
+        if let expires = resultExpires, expires < 0 {
+            throw WorkerConfigurationError(option: "--result-expires", "must be 0 or more seconds")
+        }
+    }
+}
+
+/// A worker setting that cannot be used, naming the option.
+public struct WorkerConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The option, as the command line spells it.
+    public var option: String
+    /// What is wrong with it.
+    public var message: String
+
+    public init(option: String, _ message: String) {
+        self.option = option
+        self.message = message
+    }
+
+    public var description: String { "\(option) \(message)" }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import Celeriac
+import CeleriacWorker
+import Dispatch
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `celeriac worker`: runs the demo tasks with Celery's worker options. SIGTERM or SIGINT is a
+/// warm shutdown, a second one (or SIGQUIT) a cold one.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker with the demo tasks (Celery's options and wire protocol).",
+        discussion: """
+            The process is the worker: its PID is what `inspect stats` reports. SIGTERM or SIGINT \
+            finishes running tasks and puts prefetched ones back (warm shutdown); a second signal \
+            or SIGQUIT stops at once (cold shutdown).
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("Q"), .customLong("queues")], help: "Comma-separated queues to consume (default: celery).")
+    var queues: String = "celery"
+
+    @Option(name: [.customShort("c"), .customLong("concurrency")], help: "Tasks run at once (default: the number of cores).")
+    var concurrency: Int?
+
+    @Option(name: [.customShort("n"), .customLong("hostname")], help: "Nodename; %h, %n and %d expand (default: celeriac@%h).")
+    var hostname: String?
+
+    @Option(name: .customLong("prefetch-multiplier"), help: "Messages prefetched per pool slot (default: 4).")
+    var prefetchMultiplier: Int = 4
+
+    @Option(name: [.customShort("l"), .customLong("loglevel")], help: "DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO).")
+    var loglevel: String = "INFO"
+
+    @Option(name: [.customShort("f"), .customLong("logfile")], help: "Append the log to this file instead of stderr.")
+    var logfile: String?
+
+    @Option(name: [.customShort("P"), .customLong("pool")], help: "The pool: async (tasks are Swift async functions).")
+    var pool: String = "async"
+
+    @Flag(name: .customLong("without-heartbeat"), help: "Send no worker-heartbeat events.")
+    var withoutHeartbeat = false
+
+    @Flag(name: .customLong("without-mingle"), help: "Do not sync revoked ids with other workers at start.")
+    var withoutMingle = false
+
+    @Flag(inversion: .prefixedNo, help: "Send task events (on by default, like `celery worker -E`).")
+    var taskEvents = true
+
+    @Option(name: [.customShort("S"), .customLong("statedb")], help: "File that keeps revoked ids across restarts.")
+    var statedb: String?
+
+    @Flag(name: .customLong("acks-late"), help: "Ack every task after it ran (task_acks_late).")
+    var acksLate = false
+
+    @Option(name: .customLong("time-limit"), help: "Default hard time limit in seconds.")
+    var timeLimit: Double?
+
+    @Option(name: .customLong("soft-time-limit"), help: "Default soft time limit in seconds.")
+    var softTimeLimit: Double?
+
+    @Option(name: .customLong("visibility-timeout"), help: "Seconds before an unacked message is redelivered (default: 3600).")
+    var visibilityTimeout: Double = 3_600
+
+    @Option(name: .customLong("result-expires"), help: "Seconds results are kept; 0 keeps them forever (default: 86400).")
+    var resultExpires: Double = 86_400
+
+    @Option(name: .customLong("shutdown-timeout"), help: "Seconds a warm shutdown waits for running tasks (default: 30).")
+    var shutdownTimeout: Double = 30
+
+    /// The worker's settings, or a one-line usage error naming the option (exit 2).
+    func workerConfiguration() throws -> WorkerConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: WorkerConfiguration
+        do {
+            configuration = try WorkerConfiguration(
+                broker: BrokerURLResolver.broker(option: connection.broker, environment: environment),
+                resultBackend: BrokerURLResolver.resultBackend(option: connection.resultBackend, environment: environment))
+        } catch {
+            throw usageError("--broker/--result-backend: \(error.description)")
+        }
+        guard pool == "async" else {
+            throw usageError("--pool \(pool) is not available: this worker runs the async pool (--pool async)")
+        }
+        guard CeleryLogHandler.level(named: loglevel) != nil else {
+            throw usageError("--loglevel '\(loglevel)' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        }
+        configuration.queues = queues.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        if let concurrency { configuration.concurrency = concurrency }
+        let host = ProcessInfo.processInfo.hostName
+        configuration.nodename = NodeName.expand(hostname ?? "celeriac@%h", hostname: host)
+        configuration.prefetchMultiplier = prefetchMultiplier
+        configuration.withoutHeartbeat = withoutHeartbeat
+        configuration.withoutMingle = withoutMingle
+        configuration.taskEvents = taskEvents
+        configuration.stateDB = statedb
+        configuration.acksLate = acksLate
+        configuration.timeLimit = timeLimit
+        configuration.softTimeLimit = softTimeLimit
+        configuration.visibilityTimeout = visibilityTimeout
+        configuration.resultExpires = resultExpires
+        configuration.shutdownTimeout = shutdownTimeout
+        configuration.softwareVersion = CeleriacVersion.current
+        guard shutdownTimeout >= 0 else { throw usageError("--shutdown-timeout must be 0 or more seconds") }
+        do {
+            try configuration.validate()
+        } catch {
+            throw usageError(error.description)
+        }
+        return configuration
+    }
+
+    func validate() throws {
+        _ = try workerConfiguration()
+    }
+
+    func run() async throws {
+        let configuration = try workerConfiguration()
+        let level = CeleryLogHandler.level(named: loglevel) ?? .info
+        let sink: CeleryLogHandler.Sink
+        if let logfile {
+            do {
+                sink = try CeleryLogHandler.Sink(appendingTo: logfile)
+            } catch {
+                throw usageError("--logfile \(logfile) cannot be opened for writing")
+            }
+        } else {
+            sink = .standardError
+        }
+        let logger = Logger(label: "celeriac.worker") { _ in CeleryLogHandler(sink: sink, level: level) }
+        let worker = Worker(configuration: configuration, registry: DemoTasks.registry, logger: logger)
+        let signals = WorkerSignals(worker: worker)
+        defer { signals.cancel() }
+        do {
+            try await worker.run()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            FileHandleOutput.standardError("Error: cannot connect to the broker: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// SIGTERM and SIGINT ask for a warm shutdown (the second one makes it cold); SIGQUIT asks
+/// for a cold one. Dispatch sources read the signals, so no async-signal-unsafe code runs in
+/// a handler.
+final class WorkerSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(worker: Worker) {
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGTERM, SIGINT, SIGQUIT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Task {
+                    if number == SIGQUIT { await worker.coldShutdown() } else { await worker.requestShutdown() }
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
