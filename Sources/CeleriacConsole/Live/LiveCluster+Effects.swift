@@ -57,8 +57,10 @@ extension LiveCluster {
                 ])
             case .browseQueue(let queue, let page):
                 return EffectOutcome(effect: effect, page: try await browse(queue: queue, page: page))
-            case .retry, .editAndRetry:
-                return EffectOutcome(effect: effect, error: "this build of the console has no failure store to retry from")
+            case .retry(let ids):
+                return await retry(effect, ids: ids)
+            case .editAndRetry(let id, let args, let kwargs):
+                return await editAndRetry(effect, id: id, args: args, kwargs: kwargs)
             case .setTheme, .openEditor, .quit:
                 return EffectOutcome(effect: effect, error: "handled by the console itself, not by the cluster")
             }

@@ -4,13 +4,14 @@ import CeleriacRedis
 
 extension LiveCluster {
     /// The poll loop. The first round reads kombu's bindings, the queue depths, a snapshot of
-    /// every worker and the audit list; then depths come every `depthInterval`, bindings and the
-    /// audit list every few seconds. A failed round reports the connection as lost with the time
+    /// every worker, the failure store and the audit list; then depths come every
+    /// `depthInterval`, bindings, failures and the audit list every few seconds. A failed round reports the connection as lost with the time
     /// of the next attempt (waits doubling up to `maxReconnectDelay`); the state on screen stays.
     /// The round after a reconnect reads the snapshots and the audit list again.
     func runPolls() async {
         var lastBindings = -Double.infinity
         var lastAudit = -Double.infinity
+        var lastFailures = -Double.infinity
         var needsFullRound = true
         while !Task.isCancelled, !isStopped {
             let started = clock()
@@ -24,13 +25,21 @@ extension LiveCluster {
                 if needsFullRound {
                     inbox.push(.connection(.connected))
                     await snapshotAll()
+                    try await refreshFailures()
                     try await refreshAudit()
                     lastAudit = clock()
+                    lastFailures = lastAudit
                     needsFullRound = false
                     finishFirstRound(reached: true)
-                } else if clock() - lastAudit >= options.auditInterval {
-                    try await refreshAudit()
-                    lastAudit = clock()
+                } else {
+                    if clock() - lastFailures >= options.failuresInterval {
+                        try await refreshFailures()
+                        lastFailures = clock()
+                    }
+                    if clock() - lastAudit >= options.auditInterval {
+                        try await refreshAudit()
+                        lastAudit = clock()
+                    }
                 }
             } catch {
                 let failures = registry.withLock { state -> Int in

@@ -32,6 +32,7 @@ final class LiveCluster: Sendable {
     let app: App
     let control: ControlClient
     let audit: AuditLog
+    let failures: FailureStore
     let inbox: LiveInbox
     let options: LiveOptions
     let clock: @Sendable () -> Double
@@ -41,6 +42,7 @@ final class LiveCluster: Sendable {
         self.app = app
         control = app.control()
         audit = AuditLog(transport: app.transport)
+        failures = FailureStore(client: app.transport.client)
         self.inbox = inbox
         self.options = options
         self.clock = clock

@@ -11,6 +11,10 @@ public struct LiveOptions: Sendable {
     public var auditInterval: Double
     /// How many of the newest audit records are read.
     public var auditCount: Int
+    /// Seconds between reads of the worker failure store.
+    public var failuresInterval: Double
+    /// How many of the newest failure-store entries are read.
+    public var failureCount: Int
     /// Seconds to wait for each next remote-control reply (Celery's CLI waits 1 s).
     public var controlTimeout: Double
     /// Messages per page of the queue browser.
@@ -25,13 +29,15 @@ public struct LiveOptions: Sendable {
     public var identity: OperatorIdentity
 
     public init(depthInterval: Double = 1, bindingsInterval: Double = 5, auditInterval: Double = 3,
-                auditCount: Int = 1_000, controlTimeout: Double = 1, browsePageSize: Int = 20,
+                auditCount: Int = 1_000, failuresInterval: Double = 3, failureCount: Int = 1_000, controlTimeout: Double = 1, browsePageSize: Int = 20,
                 maxReconnectDelay: Double = 10, maxSnapshotRetryDelay: Double = 60,
                 identity: OperatorIdentity = .current()) {
         self.depthInterval = max(0.05, depthInterval)
         self.bindingsInterval = max(0.05, bindingsInterval)
         self.auditInterval = max(0.05, auditInterval)
         self.auditCount = max(1, auditCount)
+        self.failuresInterval = max(0.05, failuresInterval)
+        self.failureCount = max(1, failureCount)
         self.controlTimeout = max(0.05, controlTimeout)
         self.browsePageSize = max(1, browsePageSize)
         self.maxReconnectDelay = max(0.1, maxReconnectDelay)
