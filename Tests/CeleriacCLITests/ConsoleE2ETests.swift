@@ -1,9 +1,15 @@
+import Celeriac
 import CeleriacTestSupport
 import Foundation
 import Testing
 
-/// `celeriac console` in a real terminal (tmux, 160×50) against redis-server and a Python
-/// Celery worker: what an operator sees and does, key by key, down to the exit status.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `celeriac console` in a real terminal (tmux, 160×50) against redis-server, a Python Celery
+/// worker and a Celeriac worker: what an operator sees and does, key by key, down to the exit
+/// status.
 @Suite("celeriac console in a terminal")
 struct ConsoleE2ETests {
     struct ScreenWait: Error, CustomStringConvertible {
@@ -28,12 +34,53 @@ struct ConsoleE2ETests {
         return line.replacingOccurrences(of: "│", with: " ").split(separator: " ").map(String.init)
     }
 
-    @Test func watchRevokeRateLimitPurgeAuditAndQuit() throws {
+    /// A `celeriac worker` child, killed at the end.
+    final class CeleriacWorker: @unchecked Sendable {
+        let process: ChildProcess
+        let logFile: URL
+
+        init(broker: String, arguments: [String]) throws {
+            logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            process = try ChildProcess(ProjectPaths.executable("celeriac").path,
+                                       ["worker", "--broker", broker, "--without-mingle"] + arguments, output: logFile.path)
+            let deadline = Date().addingTimeInterval(30)
+            while !log.contains("ready") {
+                guard process.isRunning, Date() < deadline else { throw ScreenWait(description: "celeriac worker not ready:\n\(log)") }
+                usleep(50_000)
+            }
+        }
+
+        var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+        func stop() {
+            _ = process.terminate(grace: 10)
+            try? FileManager.default.removeItem(at: logFile)
+        }
+    }
+
+    @Test func watchRevokeRetryEditRateLimitPurgeAuditAndQuit() async throws {
         let server = try RedisServer()
         defer { server.stop() }
         let worker = try CeleryWorkerProcess(broker: server.url())
         defer { worker.stop() }
+        // The Celeriac worker consumes its own queue and keeps what fails for good.
+        let celeriacWorker = try CeleriacWorker(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
+        defer { celeriacWorker.stop() }
         let broker = ["--broker", server.url()]
+        // demo.flaky(21) sent as its 19th retry runs out of retries and lands in the failure
+        // store; retried (retry 21) it succeeds, and with args [0] too.
+        let app = try await App(configuration: try Configuration(broker: server.url()))
+        var options = SendOptions(queue: "cel")
+        options.retries = 19
+        let retried = try await app.producer.send("demo.flaky", args: [21], options: options).id
+        let edited = try await app.producer.send("demo.flaky", args: [21], options: options).id
+        await app.close()
+        // The "editor": turns the args [21] into [0].
+        let editor = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-editor-\(UUID().uuidString).sh")
+        try "#!/bin/sh\nsed -i 's/\\[21\\]/[0]/' \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        defer { try? FileManager.default.removeItem(at: editor) }
         for _ in 0..<3 {
             let sent = try celeriac(["call", "demo.add", "--args", "[1, 2]", "-Q", "backlog"] + broker)
             #expect(sent.status == 0, "\(sent.stderr)")
@@ -45,12 +92,13 @@ struct ConsoleE2ETests {
 
         let binary = ProjectPaths.executable("celeriac").path
         let session = try TmuxSession(command: "\(TmuxSession.shellQuoted(binary)) console --broker \(server.url())",
-                                      width: 160, height: 50)
+                                      width: 160, height: 50, environment: ["EDITOR": editor.path, "VISUAL": ""])
         defer { session.kill() }
 
-        // Overview: the worker (from its snapshot and heartbeats) and the live depth of backlog.
-        try wait(session, "the worker and the depth of backlog") { screen in
-            screen.contains(worker.nodename) && self.words(of: screen, lineWith: "backlog").contains("3")
+        // Overview: both workers (from their snapshots and heartbeats) and the live depth of backlog.
+        try wait(session, "the workers and the depth of backlog") { screen in
+            screen.contains(worker.nodename) && screen.contains("cel@localhost")
+                && self.words(of: screen, lineWith: "backlog").contains("3")
         }
         #expect(session.capture().contains("connected"))
         // A task run while the console watches: its events make demo.add a task type.
@@ -67,7 +115,31 @@ struct ConsoleE2ETests {
         session.send("r")
         try wait(session, "the revoke confirmation") { $0.contains("Revoke task \(heldID)?") }
         session.send("y")
-        try wait(session, "the worker's revoke reply") { $0.contains("flagged as revoked") && $0.contains(worker.nodename) }
+        // Both workers answer: the replies are listed in a dialog.
+        try wait(session, "the workers' revoke replies") { $0.contains("flagged as revoked") && $0.contains(worker.nodename) }
+        session.send("Escape")
+        session.send("Escape")
+
+        // Failures: retry one stored failure as it was, and edit the other's arguments.
+        session.send("4")
+        try wait(session, "both stored failures") { $0.contains(String(retried.prefix(8))) && $0.contains(String(edited.prefix(8))) }
+        session.send("/")
+        session.type(retried)
+        session.send("Enter")
+        session.send("y")
+        try wait(session, "the retry confirmation") { $0.contains("Retry task \(retried)?") }
+        session.send("y")
+        try wait(session, "the retry outcome") { $0.contains("re-published to cel") }
+        #expect(try celeriac(["result", retried, "--timeout", "30"] + broker).stdout == "21\n")
+        session.send("Escape")
+        session.send("/")
+        session.type(edited)
+        session.send("Enter")
+        session.send("e")
+        try wait(session, "the edited retry's confirmation") { $0.contains("Retry task \(edited) with new arguments?") }
+        session.send("y")
+        try wait(session, "the edited retry's outcome") { $0.contains("re-published to cel with new arguments") }
+        #expect(try celeriac(["result", edited, "--timeout", "30"] + broker).stdout == "21\n")
         session.send("Escape")
 
         // Task types: set demo.add's rate limit through the prefilled command line.
@@ -80,6 +152,7 @@ struct ConsoleE2ETests {
         try wait(session, "the rate limit confirmation") { $0.contains("Set the rate limit of demo.add to 5/s?") }
         session.send("y")
         try wait(session, "the rate limit reply") { $0.contains("new rate limit set successfully") }
+        session.send("Escape")
         try wait(session, "the new limit in the table") { self.words(of: $0, lineWith: "demo.add").contains("5/s") }
 
         // Queues: purge backlog (the first row), confirm, see it empty.
@@ -94,7 +167,7 @@ struct ConsoleE2ETests {
         // Audit: the three actions, by this user.
         session.send("9")
         let audit = try wait(session, "the actions in the Audit view") { screen in
-            ["revoke", "rate_limit", "purge"].allSatisfy { screen.contains($0) }
+            ["revoke", "retry", "edit_retry", "rate_limit", "purge"].allSatisfy { screen.contains($0) }
         }
         #expect(audit.contains(heldID.prefix(20)))
         #expect(audit.contains("demo.add 5/s"))
@@ -112,6 +185,7 @@ struct ConsoleE2ETests {
         #expect(queues.stdout.contains(#""name": "backlog""#))
         #expect(queues.stdout.contains(#""messages": 0"#))
         let auditLines = try celeriac(["audit"] + broker).stdout.split(separator: "\n")
-        #expect(auditLines.map { $0.split(separator: "\t").dropFirst(2).first ?? "" } == ["revoke", "rate_limit", "purge"])
+        #expect(auditLines.map { $0.split(separator: "\t").dropFirst(2).first ?? "" }
+                == ["revoke", "retry", "edit_retry", "rate_limit", "purge"])
     }
 }

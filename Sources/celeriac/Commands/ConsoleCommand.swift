@@ -272,7 +272,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             let wallStart = Date().timeIntervalSince1970
             clock = { streamStart + (Date().timeIntervalSince1970 - wallStart) * speed }
         }
-        let loop = ConsoleLoop(model: model, terminal: terminal, source: source, clock: clock, themes: themes)
+        let loop = ConsoleLoop(model: model, terminal: terminal, source: source, clock: clock, themes: themes,
+                               editText: { text in terminal.suspended { edit(text) } })
         loop.run()
         terminal.restore()
         await live?.stop()
