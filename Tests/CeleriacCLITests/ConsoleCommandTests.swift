@@ -70,6 +70,19 @@ struct ConsoleCommandTests {
         #expect(backlog.split(separator: " ").contains("2"), "\(backlog)")
         #expect(output.stdout.contains("connected"))
 
+        // --record keeps what one round read; --replay shows it again without the broker.
+        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-once-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: recording) }
+        let recorded = try celeriac(["console", "--once", "--record", recording.path] + broker)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let lines = try String(contentsOf: recording, encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.contains(#""kind": "snapshot""#) && $0.contains(worker.nodename) })
+        #expect(lines.contains { $0.contains(#""kind": "depths""#) && $0.contains("backlog") })
+        let replayed = try celeriac(["console", "--once", "--replay", recording.path, "--view", "workers", "--size", "120x40"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(replayed.stderr.isEmpty, "\(replayed.stderr)")
+        #expect(replayed.stdout.contains(worker.nodename))
+
         // The workers view of the same cluster, in ASCII for a non-UTF-8 locale.
         let ascii = try celeriac(["console", "--once", "--view", "workers", "--size", "120x40"] + broker,
                                  environment: ["LANG": "C"])
@@ -133,5 +146,18 @@ extension ConsoleCommandTests {
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("warning: --alerts: \(broken.path):3: rules.x.above: must be a whole number"))
         #expect(output.stdout.contains("No alert rules loaded"))
+    }
+}
+
+extension ConsoleCommandTests {
+    @Test func aBrokenThemeIsReportedWithFileLineAndKeyAndTheFrameStillPrints() throws {
+        let theme = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-theme-\(UUID().uuidString).toml")
+        try "inherits = \"default\"\n[roles]\nselecton = \"red\"\n".write(to: theme, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: theme) }
+        let output = try celeriac(["console", "--once", "--replay", Self.session, "--theme", theme.path])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("\(theme.path):3"), "\(output.stderr)")
+        #expect(output.stderr.contains("selecton"))
+        #expect(output.stdout.contains("w1@host1"))
     }
 }
