@@ -172,6 +172,12 @@ struct ConsoleE2ETests {
         #expect(audit.contains(heldID.prefix(20)))
         #expect(audit.contains("demo.add 5/s"))
 
+        // A terminal below 80×24 gets the console's message; back at full size, the view returns.
+        session.resize(width: 70, height: 20)
+        try wait(session, "the too-small message") { $0.contains("Terminal too small: 70×20") }
+        session.resize(width: 160, height: 50)
+        try wait(session, "the Audit view again") { $0.contains("Audit (") }
+
         // q goes back to the overview, q again quits; the terminal is given back.
         session.send("q")
         try wait(session, "the overview again") { $0.contains("Cluster") }
