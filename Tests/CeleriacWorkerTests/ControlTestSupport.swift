@@ -122,18 +122,3 @@ struct MissingProgram: Error, CustomStringConvertible {
     var name: String
     var description: String { "\(name) not found (set CELERIAC_VENV for the Celery virtualenv, build the celeriac product)" }
 }
-
-/// A bounded wait for a condition the server brings about asynchronously.
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TimedOut(what: what)
-}
-
-struct TimedOut: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
