@@ -144,7 +144,9 @@ let package = Package(
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit"),
                            // The console model (issue #7): Celery's data model and bounded rings.
                            "CeleriacProtocol",
-                           .product(name: "DequeModule", package: "swift-collections")],
+                           .product(name: "DequeModule", package: "swift-collections"),
+                           // The live data source (issue #7): events, polls and actions on a cluster.
+                           "Celeriac", "CeleriacRedis"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -160,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "CeleriacConsoleTests",
             dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport",
-                           "CeleriacProtocol"],
+                           "CeleriacProtocol", "Celeriac", "CeleriacRedis"],
             // Expected frames and recorded streams, read by path (see ConsoleTestData).
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -208,6 +210,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CeleriacConsole", "CeleriacConsoleCurses",
             ],
             swiftSettings: swiftSettings
         ),
