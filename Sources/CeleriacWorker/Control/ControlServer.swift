@@ -13,6 +13,16 @@ import Logging
 /// Requests are handled one at a time, in arrival order, as a Celery worker's event loop
 /// handles them. Nothing a request carries can stop the loop: undecodable or malformed
 /// requests are logged and skipped.
+///
+/// A worker runs it like this:
+///
+/// ```swift
+/// let control = ControlServer(transport: app.transport, target: runtime, logger: logger)
+/// if mingleEnabled { _ = try await control.mingle() }   // before worker-online, as Celery does
+/// try await control.start()
+/// // … on shutdown:
+/// await control.stop()
+/// ```
 public actor ControlServer {
     /// Settings of the server.
     public struct Options: Sendable {
@@ -86,6 +96,7 @@ public actor ControlServer {
             try await ReliableSubscriber.psubscribe(subscriber, [channel])
         } catch {
             await subscriber.close()
+            try? await transport.deleteQueue(queue, exchange: ControlMessage.exchange, routingKey: "")
             throw error
         }
         self.subscriber = subscriber
@@ -136,12 +147,19 @@ public actor ControlServer {
             logger.warning("remote control lost its broker connection (\(error)); requests sent meanwhile are missed")
         case .reconnected:
             logger.info("remote control subscribed again")
+            // A restarted broker may have lost the binding; declare it again as kombu does.
+            do {
+                try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
+                                                 expiresMilliseconds: options.queueExpiresMilliseconds)
+            } catch {
+                logger.warning("could not bind the pidbox queue \(queue) again: \(error)")
+            }
         }
     }
 
     /// Handles one published request: decodes it, checks expiry and address, runs the
     /// command and sends the reply. Never throws; anything wrong is logged.
-    public func handle(_ payload: [UInt8]) async {
+    func handle(_ payload: [UInt8]) async {
         let received: ControlMessage.ReceivedRequest
         do {
             received = try ControlMessage.decodeRequest(payload)
