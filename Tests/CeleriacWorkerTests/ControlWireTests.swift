@@ -80,6 +80,49 @@ struct ControlWireTests {
         }
     }
 
+    /// Captured requests replayed byte for byte (those whose answer does not depend on the
+    /// worker's state): the reply is the Python worker's, byte for byte, mailbox clock
+    /// included, but for its random delivery tag.
+    @Test(arguments: [
+        "pidbox-ping.json", "pidbox-ping-destination.json", "pidbox-ping-pattern.json", "pidbox-unknown-command.json",
+        "pidbox-revoke.json", "pidbox-revoke-multi.json", "pidbox-revoke-terminate-unknown.json", "pidbox-rate-limit.json",
+        "pidbox-rate-limit-invalid.json", "pidbox-time-limit.json", "pidbox-add-consumer.json", "pidbox-cancel-consumer.json",
+        "pidbox-pool-grow.json", "pidbox-pool-shrink.json", "pidbox-disable-events.json", "pidbox-reserved-empty.json",
+    ])
+    func capturedRequestsGetThePythonWorkersReplyBytes(_ name: String) async throws {
+        let data = try Data(contentsOf: ProjectPaths.celeryFixtures.appendingPathComponent(name))
+        let fixture = try JSONParser.parse(Array(data))
+        let request = try #require(fixture["request"]?["command"]?.arrayValue?.last?.stringValue)
+        let expected = try #require(fixture["replies"]?.arrayValue?.first?["command"]?.arrayValue)
+        let oid = try #require(fixture["request"]?["decoded"]?["body"]?["reply_to"]?["routing_key"]?.stringValue)
+        // The capture is old: its `expires` header has long passed.
+        try await withControlCluster(["w1@host1"], options: ControlServer.Options(expiryGrace: 1e10)) { (cluster: ControlCluster) async throws in
+            let transport = cluster.app.transport
+            let queue = ControlMessage.replyQueue(oid: oid)
+            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.replyExchange, routingKey: oid,
+                                             expiresMilliseconds: 10_000)
+            _ = try await transport.client.publish(transport.fanoutChannel(exchange: ControlMessage.exchange, routingKey: ""),
+                                                   Array(request.utf8))
+            let blocking = transport.client.blockingClient()
+            let popped = try await blocking.brpop(keys: Priority.brpopKeys([queue]), timeout: 5)
+            await blocking.close()
+            try await transport.deleteQueue(queue, exchange: ControlMessage.replyExchange, routingKey: oid)
+            let raw = try #require(popped?.value)
+            #expect(expected.first == "LPUSH")
+            #expect(expected.dropFirst().first?.stringValue == queue)
+            let pythonBytes = try #require(expected.last?.stringValue)
+            let python = try JSONParser.parse(pythonBytes)
+            let tag = try #require(python["properties"]?["delivery_tag"]?.stringValue)
+            var ours = try JSONParser.parse(raw)
+            var properties = try #require(ours["properties"]?.objectValue)
+            properties["delivery_tag"] = .string(tag)
+            var object = try #require(ours.objectValue)
+            object["properties"] = .object(properties)
+            ours = .object(object)
+            #expect(JSONWriter.string(ours) == pythonBytes)
+        }
+    }
+
     @Test func expiredRequestsAreDropped() async throws {
         try await withControlCluster { (cluster: ControlCluster) async throws in
             // An hour-old request gets nothing; a fresh one after it is answered.
