@@ -152,6 +152,10 @@ struct ControlWireTests {
             #expect(try await cluster.control.broadcast(.ping, timeout: 1).isEmpty)
             let after = try await cluster.app.transport.client.smembers("_kombu.binding.celery.pidbox")
             #expect(after.isEmpty)
+            // It can start again; a second start is refused.
+            try await cluster.servers[0].start()
+            await #expect(throws: ControlServer.StartError.self) { try await cluster.servers[0].start() }
+            #expect(try await cluster.ask(.ping) == ["ok": "pong"])
         }
     }
 

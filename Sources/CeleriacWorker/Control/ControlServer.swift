@@ -60,6 +60,8 @@ public actor ControlServer {
     public let options: Options
     let logger: Logger
     private var subscriber: RedisSubscriber?
+    /// Set from the first `start()` until `stop()`, across the awaits in between.
+    private var started = false
     private var loop: Task<Void, Never>?
     private var refresher: Task<Void, Never>?
     /// The mailbox's own Lamport clock (sent in reply headers); separate from the event
@@ -88,16 +90,24 @@ public actor ControlServer {
     /// Subscribes and starts answering. Returns once the subscription is confirmed, so a
     /// request published afterwards is seen.
     public func start() async throws {
-        guard loop == nil else { throw StartError.alreadyStarted }
-        try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
-                                         expiresMilliseconds: options.queueExpiresMilliseconds)
+        guard !started else { throw StartError.alreadyStarted }
+        started = true
         let subscriber = ReliableSubscriber.make(for: transport.client)
         do {
+            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
+                                             expiresMilliseconds: options.queueExpiresMilliseconds)
             try await ReliableSubscriber.psubscribe(subscriber, [channel])
         } catch {
+            started = false
             await subscriber.close()
             try? await transport.deleteQueue(queue, exchange: ControlMessage.exchange, routingKey: "")
             throw error
+        }
+        guard started else {
+            // stop() came while subscribing.
+            await subscriber.close()
+            try? await transport.deleteQueue(queue, exchange: ControlMessage.exchange, routingKey: "")
+            return
         }
         self.subscriber = subscriber
         let events = subscriber.events
@@ -124,6 +134,7 @@ public actor ControlServer {
     /// auto-delete in Celery). Does not wait for a command being handled, so a target may
     /// call it from inside ``ControlTarget/requestShutdown()``.
     public func stop() async {
+        started = false
         loop?.cancel()
         refresher?.cancel()
         loop = nil
