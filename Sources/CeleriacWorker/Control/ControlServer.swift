@@ -49,6 +49,7 @@ public actor ControlServer {
         /// `start()` was called twice.
         case alreadyStarted
 
+        /// What went wrong, in a sentence.
         public var description: String { "the control server is already started" }
     }
 
