@@ -70,7 +70,7 @@ struct ControlCluster {
 }
 
 /// Runs `body` against a fresh cluster; everything is stopped afterwards.
-func withControlCluster(_ nodenames: [String] = ["w1@control.test"],
+func withControlCluster(_ nodenames: [String] = ["w1@control.test"], options: ControlServer.Options = ControlServer.Options(),
                         _ body: (ControlCluster) async throws -> Void) async throws
 {
     let server = try TestBackend.start()
@@ -86,7 +86,8 @@ func withControlCluster(_ nodenames: [String] = ["w1@control.test"],
     do {
         for nodename in nodenames {
             let target = ControlTestTarget(nodename: nodename)
-            let controlServer = ControlServer(transport: app.transport, target: target, logger: log.logger("celeriac.control"))
+            let controlServer = ControlServer(transport: app.transport, target: target, logger: log.logger("celeriac.control"),
+                                              options: options)
             try await controlServer.start()
             targets.append(target)
             servers.append(controlServer)
