@@ -26,7 +26,7 @@ struct ControlReconnectTests {
             #expect(try await app.control().broadcast(.ping, destination: [target.nodename], timeout: 5).count == 1)
             first.stop()
             second = try Self.startBackend(port: first.port)
-            try await eventually("the control server to subscribe again", timeout: .seconds(60)) {
+            try await eventually("the control server to subscribe again", timeout: 60) {
                 log.all.contains { $0.contains("remote control subscribed again") }
             }
             #expect(log.all.contains { $0.contains("remote control lost its broker connection") })
