@@ -19,7 +19,7 @@ struct Celeriac: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self, CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self,
             EventsCommand.self, PurgeCommand.self, QueuesCommand.self, FailuresCommand.self, RetryCommand.self,
-            WorkerCommand.self, ConsoleCommand.self, AuditCommand.self,
+            WorkerCommand.self, ConsoleCommand.self, AuditCommand.self, DemoCommand.self,
         ]
     )
 

@@ -14,7 +14,7 @@ struct ControlCLITests {
     static func celeriac(_ cluster: ControlCluster, _ arguments: [String]) async throws -> (status: Int32, reply: JSONValue?, stderr: String) {
         let program = ProjectPaths.executable("celeriac")
         guard FileManager.default.isExecutableFile(atPath: program.path) else { throw MissingProgram(name: program.path) }
-        let output = try await runProgram(program, arguments + ["--broker", cluster.server.url(), "--json", "-d", node])
+        let output = try await runProgram(program, arguments + ["--broker", cluster.server.url(), "--json", "--timeout", "10", "-d", node])
         let line = output.stdout.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         let json = try line.map { try JSONParser.parse(String($0)) }
         return (output.status, json?[node], output.stderr)

@@ -16,7 +16,8 @@ struct ControlMingleTests {
             let newcomer = ControlTestTarget(nodename: "w3@control.test")
             await newcomer.setRevoked(["m0"])
             await newcomer.setClock(3)
-            let server = ControlServer(transport: cluster.app.transport, target: newcomer, logger: cluster.log.logger("celeriac.mingle"))
+            let server = ControlServer(transport: cluster.app.transport, target: newcomer, logger: cluster.log.logger("celeriac.mingle"),
+                                       options: ControlServer.Options(mingleTimeout: 5))
             // Listening while mingling: its own hello reaches it and is left out.
             try await server.start()
             let outcome = try await server.mingle()

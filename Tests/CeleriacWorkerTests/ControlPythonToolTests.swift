@@ -23,14 +23,14 @@ struct ControlPythonToolTests {
 
     /// `celery inspect METHOD --json -d node`: `{node: reply}`.
     static func inspect(_ cluster: ControlCluster, _ method: String, _ extra: [String] = []) async throws -> JSONValue? {
-        let result = try await celery(cluster, ["inspect", method] + extra + ["--json", "-d", node])
+        let result = try await celery(cluster, ["inspect", method] + extra + ["--json", "-t", "10", "-d", node])
         #expect(result.status == 0, "celery inspect \(method) failed: \(result.stderr)")
         return result.json?[node]
     }
 
     /// `celery control METHOD ARGS --json -d node`: `[{node: reply}]`.
     static func control(_ cluster: ControlCluster, _ method: String, _ extra: [String] = []) async throws -> JSONValue? {
-        let result = try await celery(cluster, ["control", method] + extra + ["--json", "-d", node])
+        let result = try await celery(cluster, ["control", method] + extra + ["--json", "-t", "10", "-d", node])
         #expect(result.status == 0, "celery control \(method) failed: \(result.stderr)")
         return result.json?.arrayValue?.first?[node]
     }
@@ -100,7 +100,7 @@ struct ControlPythonToolTests {
     }
 
     @Test func mingleWithAPythonWorkerBothWays() async throws {
-        try await withControlCluster([Self.node]) { (cluster: ControlCluster) async throws in
+        try await withControlCluster([Self.node], options: ControlServer.Options(mingleTimeout: 5)) { (cluster: ControlCluster) async throws in
             await cluster.target.setRevoked(["from-swift"])
             // The Python worker mingles at start: it gets our ids from our hello reply.
             let python = try CeleryWorkerProcess(broker: cluster.server.url(), nodename: "py-mingle@control.test")

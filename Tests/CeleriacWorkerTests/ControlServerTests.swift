@@ -143,6 +143,9 @@ struct ControlServerTests {
             #expect(await target.taskEvents)
             #expect(try await cluster.ask(.disableEvents) == ["ok": "task events disabled"])
             #expect(try await cluster.ask(.disableEvents) == ["ok": "task events already disabled"])
+            // Flower casts enable_events (no ticket, no reply_to): it acts without replying.
+            try await cluster.control.cast(.enableEvents)
+            try await eventually("a cast enable_events") { await target.taskEvents }
 
             // heartbeat as a call replies null; as a cast it still sends one.
             #expect(try await cluster.ask(.heartbeat) == .null)

@@ -70,7 +70,7 @@ struct ControlCluster {
 }
 
 /// Runs `body` against a fresh cluster; everything is stopped afterwards.
-func withControlCluster(_ nodenames: [String] = ["w1@control.test"],
+func withControlCluster(_ nodenames: [String] = ["w1@control.test"], options: ControlServer.Options = ControlServer.Options(),
                         _ body: (ControlCluster) async throws -> Void) async throws
 {
     let server = try TestBackend.start()
@@ -86,7 +86,8 @@ func withControlCluster(_ nodenames: [String] = ["w1@control.test"],
     do {
         for nodename in nodenames {
             let target = ControlTestTarget(nodename: nodename)
-            let controlServer = ControlServer(transport: app.transport, target: target, logger: log.logger("celeriac.control"))
+            let controlServer = ControlServer(transport: app.transport, target: target, logger: log.logger("celeriac.control"),
+                                              options: options)
             try await controlServer.start()
             targets.append(target)
             servers.append(controlServer)
@@ -121,19 +122,4 @@ func runProgram(_ executable: URL, _ arguments: [String], environment: [String: 
 struct MissingProgram: Error, CustomStringConvertible {
     var name: String
     var description: String { "\(name) not found (set CELERIAC_VENV for the Celery virtualenv, build the celeriac product)" }
-}
-
-/// A bounded wait for a condition the server brings about asynchronously.
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TimedOut(what: what)
-}
-
-struct TimedOut: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
 }

@@ -57,6 +57,13 @@ actor ControlTestTarget: ControlTarget {
     }
 
     func setRevoked(_ ids: [String]) { revoked = ids }
+    func setTasks(_ options: [String: TaskOptions]) { tasks = options }
+    func setQueues(_ names: [String]) { queues = names.map { QueueInfo(name: $0) } }
+    func setRequests(active: [TaskRequestInfo], reserved: [TaskRequestInfo], scheduled: [ScheduledRequest]) {
+        self.active = active
+        self.reserved = reserved
+        self.scheduled = scheduled
+    }
     func setClock(_ value: Int) { clock = value }
     func setPoolResizable(_ value: Bool) { poolResizable = value }
 

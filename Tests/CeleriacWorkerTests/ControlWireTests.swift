@@ -16,26 +16,33 @@ struct ControlWireTests {
     @Test func destinationAndPatternChooseWhoAnswers() async throws {
         try await withControlCluster([Self.w1, Self.w2]) { (cluster: ControlCluster) async throws in
             let control = cluster.control
-            let everyone = try await control.broadcast(.ping, timeout: 1)
+            let everyone = try await control.broadcast(.ping, timeout: 5, limit: 2)
             #expect(Set(everyone.map(\.nodename)) == [Self.w1, Self.w2])
             #expect(everyone.allSatisfy { $0.result == ["ok": "pong"] })
+            #expect(try await control.broadcast(.ping, destination: [Self.w2], timeout: 5).map(\.nodename) == [Self.w2])
+            #expect(try await control.broadcast(.ping, pattern: "w1@*", matcher: "glob", timeout: 5, limit: 1).map(\.nodename) == [Self.w1])
+            #expect(try await control.broadcast(.ping, pattern: "w2@.*", matcher: "pcre", timeout: 5, limit: 1).map(\.nodename) == [Self.w2])
 
-            #expect(try await control.broadcast(.ping, destination: [Self.w2], timeout: 1).map(\.nodename) == [Self.w2])
-            #expect(try await control.broadcast(.ping, pattern: "w1@*", matcher: "glob", timeout: 1).map(\.nodename) == [Self.w1])
-            #expect(try await control.broadcast(.ping, pattern: "w2@.*", matcher: "pcre", timeout: 1).map(\.nodename) == [Self.w2])
-            #expect(try await control.broadcast(.ping, pattern: "x@*", matcher: "glob", timeout: 1).isEmpty)
+            // Who acted, counted with heartbeat casts. Each server handles requests in order,
+            // so once both answered a later ping, both had dealt with the cast before it.
+            func heartbeats(after cast: () async throws -> Void) async throws -> [Int] {
+                try await cast()
+                let barrier = try await control.broadcast(.ping, destination: [Self.w1, Self.w2], timeout: 5)
+                #expect(barrier.count == 2)
+                return [await cluster.targets[0].heartbeats, await cluster.targets[1].heartbeats]
+            }
+            #expect(try await heartbeats { try await control.cast(.heartbeat, destination: [Self.w2]) } == [0, 1])
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "w1@*", matcher: "glob") } == [1, 1])
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "w2@.*", matcher: "pcre") } == [1, 2])
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "x@*", matcher: "glob") } == [1, 2])
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "w[12]@control.test", matcher: "glob") } == [2, 3])
             // kombu reads a pattern only with a matcher: a pattern alone reaches everyone.
-            #expect(try await control.broadcast(.ping, pattern: "x@*", timeout: 1).count == 2)
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "x@*") } == [3, 4])
             // A matcher kombu does not have: nobody acts, and it is logged.
-            #expect(try await control.broadcast(.ping, pattern: "w1@*", matcher: "regex9", timeout: 1).isEmpty)
-            #expect(cluster.log.all.contains { $0.contains("control request ping skipped") && $0.contains("regex9") })
-
-            // A state-changing command addressed to w2 leaves w1 alone.
-            _ = try await control.broadcast(.addConsumer(queue: "only-w2", exchange: nil, exchangeType: nil, routingKey: nil),
-                                            destination: [Self.w2], timeout: 5)
-            _ = try await control.broadcast(.ping, destination: [Self.w1], timeout: 5)
-            #expect(await cluster.targets[0].queues.map(\.name) == ["celery"])
-            #expect(await cluster.targets[1].queues.map(\.name) == ["celery", "only-w2"])
+            #expect(try await heartbeats { try await control.cast(.heartbeat, pattern: "w1@*", matcher: "regex9") } == [3, 4])
+            #expect(cluster.log.all.contains { $0.contains("control request heartbeat skipped") && $0.contains("regex9") })
+            // An empty destination list is a broadcast, as in kombu.
+            #expect(try await heartbeats { try await control.cast(.heartbeat, destination: []) } == [4, 5])
         }
     }
 
@@ -80,6 +87,49 @@ struct ControlWireTests {
         }
     }
 
+    /// Captured requests replayed byte for byte (those whose answer does not depend on the
+    /// worker's state): the reply is the Python worker's, byte for byte, mailbox clock
+    /// included, but for its random delivery tag.
+    @Test(arguments: [
+        "pidbox-ping.json", "pidbox-ping-destination.json", "pidbox-ping-pattern.json", "pidbox-unknown-command.json",
+        "pidbox-revoke.json", "pidbox-revoke-multi.json", "pidbox-revoke-terminate-unknown.json", "pidbox-rate-limit.json",
+        "pidbox-rate-limit-invalid.json", "pidbox-time-limit.json", "pidbox-add-consumer.json", "pidbox-cancel-consumer.json",
+        "pidbox-pool-grow.json", "pidbox-pool-shrink.json", "pidbox-disable-events.json", "pidbox-reserved-empty.json",
+    ])
+    func capturedRequestsGetThePythonWorkersReplyBytes(_ name: String) async throws {
+        let data = try Data(contentsOf: ProjectPaths.celeryFixtures.appendingPathComponent(name))
+        let fixture = try JSONParser.parse(Array(data))
+        let request = try #require(fixture["request"]?["command"]?.arrayValue?.last?.stringValue)
+        let expected = try #require(fixture["replies"]?.arrayValue?.first?["command"]?.arrayValue)
+        let oid = try #require(fixture["request"]?["decoded"]?["body"]?["reply_to"]?["routing_key"]?.stringValue)
+        // The capture is old: its `expires` header has long passed.
+        try await withControlCluster(["w1@host1"], options: ControlServer.Options(expiryGrace: 1e10)) { (cluster: ControlCluster) async throws in
+            let transport = cluster.app.transport
+            let queue = ControlMessage.replyQueue(oid: oid)
+            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.replyExchange, routingKey: oid,
+                                             expiresMilliseconds: 10_000)
+            _ = try await transport.client.publish(transport.fanoutChannel(exchange: ControlMessage.exchange, routingKey: ""),
+                                                   Array(request.utf8))
+            let blocking = transport.client.blockingClient()
+            let popped = try await blocking.brpop(keys: Priority.brpopKeys([queue]), timeout: 5)
+            await blocking.close()
+            try await transport.deleteQueue(queue, exchange: ControlMessage.replyExchange, routingKey: oid)
+            let raw = try #require(popped?.value)
+            #expect(expected.first == "LPUSH")
+            #expect(expected.dropFirst().first?.stringValue == queue)
+            let pythonBytes = try #require(expected.last?.stringValue)
+            let python = try JSONParser.parse(pythonBytes)
+            let tag = try #require(python["properties"]?["delivery_tag"]?.stringValue)
+            var ours = try JSONParser.parse(raw)
+            var properties = try #require(ours["properties"]?.objectValue)
+            properties["delivery_tag"] = .string(tag)
+            var object = try #require(ours.objectValue)
+            object["properties"] = .object(properties)
+            ours = .object(object)
+            #expect(JSONWriter.string(ours) == pythonBytes)
+        }
+    }
+
     @Test func expiredRequestsAreDropped() async throws {
         try await withControlCluster { (cluster: ControlCluster) async throws in
             // An hour-old request gets nothing; a fresh one after it is answered.
@@ -102,6 +152,10 @@ struct ControlWireTests {
             #expect(try await cluster.control.broadcast(.ping, timeout: 1).isEmpty)
             let after = try await cluster.app.transport.client.smembers("_kombu.binding.celery.pidbox")
             #expect(after.isEmpty)
+            // It can start again; a second start is refused.
+            try await cluster.servers[0].start()
+            await #expect(throws: ControlServer.StartError.self) { try await cluster.servers[0].start() }
+            #expect(try await cluster.ask(.ping) == ["ok": "pong"])
         }
     }
 

@@ -57,8 +57,10 @@ struct WorkerRuntimeTests {
         try await WorkerHarness.with { harness in
             let flaky = try await harness.producer.send("demo.flaky", args: [2])
             #expect(try await flaky.get(timeout: 20) == 2)
-            let stats = await harness.worker.statistics()
-            #expect(stats.total.first { $0.name == "demo.flaky" }?.count == 3)
+            // The result is stored before the worker counts the run: wait for the count.
+            try await eventually("three runs of demo.flaky counted") {
+                await harness.worker.statistics().total.first { $0.name == "demo.flaky" }?.count == 3
+            }
         }
     }
 

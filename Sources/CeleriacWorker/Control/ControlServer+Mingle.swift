@@ -32,7 +32,7 @@ extension ControlServer {
             if let clock = fields["clock"]?.intValue {
                 outcome.maxClock = max(outcome.maxClock ?? Int(clock), Int(clock))
             }
-            let ids = fields["revoked"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let ids = Self.revokedIDs(inHelloReply: reply.result)
             outcome.revokedReceived += ids.count
             revoked.append(contentsOf: ids)
         }
@@ -45,5 +45,15 @@ extension ControlServer {
         if let clock = outcome.maxClock { await target.observeClock(clock) }
         logger.info("mingle: sync complete")
         return outcome
+    }
+
+    /// The ids of a `hello` reply: a list (Celeriac) or `{id: timestamp}` (Python Celery sends
+    /// its `LimitedSet._data`).
+    static func revokedIDs(inHelloReply reply: JSONValue) -> [String] {
+        switch reply["revoked"] {
+        case .array(let items)?: return items.compactMap(\.stringValue)
+        case .object(let object)?: return object.members.map(\.key)
+        default: return []
+        }
     }
 }

@@ -13,6 +13,16 @@ import Logging
 /// Requests are handled one at a time, in arrival order, as a Celery worker's event loop
 /// handles them. Nothing a request carries can stop the loop: undecodable or malformed
 /// requests are logged and skipped.
+///
+/// A worker runs it like this:
+///
+/// ```swift
+/// let control = ControlServer(transport: app.transport, target: runtime, logger: logger)
+/// if mingleEnabled { _ = try await control.mingle() }   // before worker-online, as Celery does
+/// try await control.start()
+/// // … on shutdown:
+/// await control.stop()
+/// ```
 public actor ControlServer {
     /// Settings of the server.
     public struct Options: Sendable {
@@ -39,6 +49,7 @@ public actor ControlServer {
         /// `start()` was called twice.
         case alreadyStarted
 
+        /// What went wrong, in a sentence.
         public var description: String { "the control server is already started" }
     }
 
@@ -50,6 +61,8 @@ public actor ControlServer {
     public let options: Options
     let logger: Logger
     private var subscriber: RedisSubscriber?
+    /// Set from the first `start()` until `stop()`, across the awaits in between.
+    private var started = false
     private var loop: Task<Void, Never>?
     private var refresher: Task<Void, Never>?
     /// The mailbox's own Lamport clock (sent in reply headers); separate from the event
@@ -78,15 +91,24 @@ public actor ControlServer {
     /// Subscribes and starts answering. Returns once the subscription is confirmed, so a
     /// request published afterwards is seen.
     public func start() async throws {
-        guard loop == nil else { throw StartError.alreadyStarted }
-        try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
-                                         expiresMilliseconds: options.queueExpiresMilliseconds)
+        guard !started else { throw StartError.alreadyStarted }
+        started = true
         let subscriber = ReliableSubscriber.make(for: transport.client)
         do {
+            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
+                                             expiresMilliseconds: options.queueExpiresMilliseconds)
             try await ReliableSubscriber.psubscribe(subscriber, [channel])
         } catch {
+            started = false
             await subscriber.close()
+            try? await transport.deleteQueue(queue, exchange: ControlMessage.exchange, routingKey: "")
             throw error
+        }
+        guard started else {
+            // stop() came while subscribing.
+            await subscriber.close()
+            try? await transport.deleteQueue(queue, exchange: ControlMessage.exchange, routingKey: "")
+            return
         }
         self.subscriber = subscriber
         let events = subscriber.events
@@ -113,6 +135,7 @@ public actor ControlServer {
     /// auto-delete in Celery). Does not wait for a command being handled, so a target may
     /// call it from inside ``ControlTarget/requestShutdown()``.
     public func stop() async {
+        started = false
         loop?.cancel()
         refresher?.cancel()
         loop = nil
@@ -136,12 +159,19 @@ public actor ControlServer {
             logger.warning("remote control lost its broker connection (\(error)); requests sent meanwhile are missed")
         case .reconnected:
             logger.info("remote control subscribed again")
+            // A restarted broker may have lost the binding; declare it again as kombu does.
+            do {
+                try await transport.bindExpiring(queue: queue, exchange: ControlMessage.exchange, routingKey: "",
+                                                 expiresMilliseconds: options.queueExpiresMilliseconds)
+            } catch {
+                logger.warning("could not bind the pidbox queue \(queue) again: \(error)")
+            }
         }
     }
 
     /// Handles one published request: decodes it, checks expiry and address, runs the
     /// command and sends the reply. Never throws; anything wrong is logged.
-    public func handle(_ payload: [UInt8]) async {
+    func handle(_ payload: [UInt8]) async {
         let received: ControlMessage.ReceivedRequest
         do {
             received = try ControlMessage.decodeRequest(payload)

@@ -51,10 +51,17 @@ public actor DemoLoad {
     public func run() async {
         let start = ContinuousClock.now
         var owed = 0.0
+        var lastBatch = -1
         let tick = 0.1
         while !Task.isCancelled {
             let elapsed = Self.seconds(ContinuousClock.now - start)
             owed += rate * Self.multiplier(at: elapsed) * tick
+            // Each burst also brings a batch of slow jobs, sized to the rate.
+            let cycle = Int(elapsed / 25)
+            if Self.multiplier(at: elapsed) > 2 * (1 + 0.6 * sin(2 * Double.pi * elapsed / 40)), cycle != lastBatch {
+                lastBatch = cycle
+                for call in mix.slowBatch(count: max(4, Int(rate / 2))) { await send(call) }
+            }
             while owed >= 1, !Task.isCancelled {
                 owed -= 1
                 await sendOne()
@@ -69,7 +76,10 @@ public actor DemoLoad {
 
     /// Sends one call of the mix now.
     public func sendOne() async {
-        let call = mix.next()
+        await send(mix.next())
+    }
+
+    private func send(_ call: DemoCall) async {
         do {
             try await call.send(with: producer)
             progress.calls += 1

@@ -17,7 +17,7 @@ public struct DemoMix: Sendable {
             case .xsum: 8
             case .echo: 8
             case .noop: 10
-            case .sleep: 14
+            case .sleep: 2
             case .fail: 5
             case .flaky: 5
             case .flakyGivesUp: 1
@@ -104,6 +104,15 @@ public struct DemoMix: Sendable {
             let parts = Int.random(in: 3...6, using: &random)
             let header = (0..<parts).map { index in signature("demo.add", [.int(Int64(index)), small()], queue: "fast") }
             return .chord(header: header, body: signature("demo.xsum", [], queue: "celery"))
+        }
+    }
+
+    /// A batch of slow jobs sent at once (a report run, an import): the `slow` queue fills,
+    /// then drains as the workers' slots free up.
+    public mutating func slowBatch(count: Int) -> [DemoCall] {
+        (0..<count).map { _ in
+            let seconds = (Double.random(in: 0.5...2, using: &random) * 10).rounded() / 10
+            return task("demo.sleep", [.double(seconds)], queue: "slow")
         }
     }
 
