@@ -28,6 +28,16 @@ struct ConsoleE2ETests {
         throw ScreenWait(description: "no \(what) on screen within \(Int(timeout)) s; the screen:\n\(session.capture())")
     }
 
+    /// Waits until `celeriac result` shows the retried task's value (its stored result is the
+    /// failure until the retry has run).
+    func succeeded(_ id: String, broker: [String]) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try celeriac(["result", id, "--timeout", "5"] + broker).stdout != "21\n" {
+            guard Date() < deadline else { throw ScreenWait(description: "no result 21 stored for \(id)") }
+            usleep(200_000)
+        }
+    }
+
     /// The screen line holding `text`, split into its words.
     func words(of screen: String, lineWith text: String) -> [String] {
         guard let line = screen.split(separator: "\n").first(where: { $0.contains(text) }) else { return [] }
@@ -130,7 +140,7 @@ struct ConsoleE2ETests {
         try wait(session, "the retry confirmation") { $0.contains("Retry task \(retried)?") }
         session.send("y")
         try wait(session, "the retry outcome") { $0.contains("re-published to cel") }
-        #expect(try celeriac(["result", retried, "--timeout", "30"] + broker).stdout == "21\n")
+        try succeeded(retried, broker: broker)
         session.send("Escape")
         session.send("/")
         session.type(edited)
@@ -139,7 +149,7 @@ struct ConsoleE2ETests {
         try wait(session, "the edited retry's confirmation") { $0.contains("Retry task \(edited) with new arguments?") }
         session.send("y")
         try wait(session, "the edited retry's outcome") { $0.contains("re-published to cel with new arguments") }
-        #expect(try celeriac(["result", edited, "--timeout", "30"] + broker).stdout == "21\n")
+        try succeeded(edited, broker: broker)
         session.send("Escape")
 
         // Task types: set demo.add's rate limit through the prefilled command line.

@@ -36,6 +36,17 @@ struct LiveFailuresTests {
         }
     }
 
+    /// Waits until the task's stored result is a success (a retried task's result is its
+    /// failure until the retry has run), then checks the value.
+    func succeeded(_ result: AsyncResult, with value: JSONValue) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try await result.meta()?.status != .success {
+            guard Date() < deadline else { throw LiveHarness.Timeout(description: "no success stored for \(result.id)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await result.get(timeout: 1) == value)
+    }
+
     @Test func failuresAreListedAndRetriedWithTheirOwnOrNewArguments() async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
@@ -61,15 +72,16 @@ struct LiveFailuresTests {
 
             live.source.perform(.retry(ids: [flaky.id]))
             try await live.wait("the retry outcome") { $0.resultLine?.text.contains("re-published to cel") == true }
-            #expect(try await flaky.get(timeout: 30) == 21)
             try await live.wait("the retried task's success") { model in
                 model.state.tasks[flaky.id]?.phase == .success && !model.state.failureStore.contains { $0.taskID == flaky.id }
             }
+            // The stored result is the retry's now (it was the failure until the retry ran).
+            try await succeeded(flaky, with: 21)
 
             // New arguments: demo.flaky(0) succeeds at once (and returns the retry count).
             let outcome = await live.source.outcome(of: .editAndRetry(id: edited.id, args: "[0]", kwargs: "{}"))
             #expect(outcome.replies == [EffectOutcome.Reply(worker: edited.id, text: "re-published to cel with new arguments")])
-            #expect(try await edited.get(timeout: 30) == 21)
+            try await succeeded(edited, with: 21)
 
             // Gone from the store: retrying again says so, per id.
             let again = await live.source.outcome(of: .retry(ids: [flaky.id]))

@@ -138,9 +138,15 @@ struct LiveSourceTests {
             defer { worker.stop() }
             // Events carry no task list or queues: these come from the snapshot its
             // worker-online event started.
-            try await live.wait("the late worker's snapshot") { model in
-                guard let record = model.state.workers[worker.nodename] else { return false }
-                return record.registered.contains("demo.flaky") && record.queues == ["celery", "later"]
+            do {
+                try await live.wait("the late worker's snapshot") { model in
+                    guard let record = model.state.workers[worker.nodename] else { return false }
+                    return record.registered.contains("demo.flaky") && record.queues == ["celery", "later"]
+                }
+            } catch {
+                let record = live.model.state.workers[worker.nodename]
+                Issue.record("worker record: \(String(describing: record))\nevents: \(live.model.state.eventLog.map(\.event.type.rawValue))")
+                throw error
             }
             // Its queues are polled from then on.
             try await live.wait("the depth of later") { $0.state.queues["later"]?.lastPoll != nil }

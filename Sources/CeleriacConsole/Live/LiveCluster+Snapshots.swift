@@ -8,9 +8,10 @@ extension LiveCluster {
     }
 
     /// Reads a snapshot of a worker that came online (or whose heartbeat shows it was never
-    /// read), unless it was read or is being read. A snapshot nobody answered is asked again on
-    /// a later heartbeat, waiting longer after each silence (`snapshotRetryDelay`). Heartbeats
-    /// only count once the first round is done, so start-up does not ask twice.
+    /// read), unless it was read or is being read. A snapshot left unanswered, or answered only
+    /// in part (a busy worker can miss the reply timeout of some methods), is asked again on a
+    /// later heartbeat, waiting longer after each time (`snapshotRetryDelay`). Heartbeats only
+    /// count once the first round is done, so start-up does not ask twice.
     func requestSnapshot(of host: String, onlineEvent: Bool) {
         let now = clock()
         let ask = registry.withLock { state -> Bool in
@@ -28,18 +29,13 @@ extension LiveCluster {
         }
         guard ask else { return }
         Task.detached { [self] in
-            let read = await readSnapshots(destination: [host])
-            if read.isEmpty {
-                registry.withLock { state in
-                    state.snapshotted.remove(host)
-                    state.unanswered[host, default: 0] += 1
-                }
-            }
+            await readSnapshots(destination: [host])
         }
     }
 
     /// Broadcasts the snapshot methods at once, hands one `.snapshot` per answering worker to
-    /// the model and returns them.
+    /// the model and returns them. A worker that answered every method counts as read; one
+    /// that answered some (or, when asked by name, none) is left to be asked again.
     @discardableResult
     func readSnapshots(destination: [String]?) async -> [NodeSnapshot] {
         let control = control
@@ -57,11 +53,17 @@ extension LiveCluster {
         }
         let snapshots = SnapshotReplies.snapshots(replies)
         let now = clock()
+        let methods = SnapshotReplies.Method.allCases
         registry.withLock { state in
-            for snapshot in snapshots {
-                state.snapshotted.insert(snapshot.hostname)
-                state.askedAt[snapshot.hostname] = now
-                state.unanswered[snapshot.hostname] = nil
+            for host in Set(snapshots.map(\.hostname)).union(destination ?? []) {
+                state.askedAt[host] = now
+                if methods.allSatisfy({ replies[$0]?[host] != nil }) {
+                    state.snapshotted.insert(host)
+                    state.unanswered[host] = nil
+                } else {
+                    state.snapshotted.remove(host)
+                    state.unanswered[host, default: 0] += 1
+                }
             }
         }
         noteQueues(snapshots.flatMap { $0.queues ?? [] })
