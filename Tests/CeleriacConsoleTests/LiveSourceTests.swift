@@ -156,4 +156,34 @@ struct LiveSourceTests {
         }
         await live.close()
     }
+
+    @Test func consumersTimeLimitsAndShutdownReachTheWorker() async throws {
+        try await withWorker { live, worker in
+            try await live.wait("the worker's queues") { $0.state.workers[worker.nodename]?.queues == ["celery"] }
+            let host = worker.nodename
+
+            // Pause and resume a queue: the replies, and the queues the worker reports after.
+            let paused = await live.source.outcome(of: .cancelConsumer(queue: "celery", worker: host))
+            #expect(paused.replies == [EffectOutcome.Reply(worker: host, text: "no longer consuming from celery")])
+            live.source.perform(.addConsumer(queue: "extra", worker: host))
+            try await live.wait("the resumed queue") { $0.state.workers[host]?.queues == ["extra"] }
+            #expect(live.model.resultLine?.text.contains("add consumer extra") == true)
+
+            let limited = await live.source.outcome(of: .timeLimit(task: "demo.sleep", soft: 5, hard: 10))
+            #expect(limited.replies == [EffectOutcome.Reply(worker: host, text: "time limits set successfully")])
+
+            // Shutdown is a cast: no reply is expected, the worker-offline event tells.
+            let shutdown = await live.source.outcome(of: .shutdown(worker: host))
+            #expect(shutdown.error == nil && shutdown.replies.isEmpty)
+            try await live.wait("the worker going offline") { model in
+                model.state.workers[host].map { !$0.isOnline(now: model.now) } == true
+            }
+            try await live.wait("the actions in the audit list") { model in
+                Set(model.state.auditLog.map(\.action)) == ["cancel_consumer", "add_consumer", "time_limit", "shutdown"]
+            }
+            let shutdownEntry = try #require(live.model.state.auditLog.first { $0.action == "shutdown" })
+            #expect(shutdownEntry.target == host)
+            #expect(shutdownEntry.outcome == "sent (workers do not reply to shutdown)")
+        }
+    }
 }

@@ -5,9 +5,10 @@ import CeleriacRedis
 extension LiveCluster {
     /// The poll loop. The first round reads kombu's bindings, the queue depths, a snapshot of
     /// every worker, the failure store and the audit list; then depths come every
-    /// `depthInterval`, bindings, failures and the audit list every few seconds. A failed round reports the connection as lost with the time
-    /// of the next attempt (waits doubling up to `maxReconnectDelay`); the state on screen stays.
-    /// The round after a reconnect reads the snapshots and the audit list again.
+    /// `depthInterval`, bindings, failures and the audit list every few seconds. A failed round
+    /// reports the connection as lost with the time of the next attempt (waits doubling up to
+    /// `maxReconnectDelay`); the state on screen stays. The round after a reconnect reads the
+    /// snapshots, the failures and the audit list again.
     func runPolls() async {
         var lastBindings = -Double.infinity
         var lastAudit = -Double.infinity

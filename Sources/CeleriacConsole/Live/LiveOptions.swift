@@ -29,7 +29,8 @@ public struct LiveOptions: Sendable {
     public var identity: OperatorIdentity
 
     public init(depthInterval: Double = 1, bindingsInterval: Double = 5, auditInterval: Double = 3,
-                auditCount: Int = 1_000, failuresInterval: Double = 3, failureCount: Int = 1_000, controlTimeout: Double = 1, browsePageSize: Int = 20,
+                auditCount: Int = 1_000, failuresInterval: Double = 3, failureCount: Int = 1_000,
+                controlTimeout: Double = 1, browsePageSize: Int = 20,
                 maxReconnectDelay: Double = 10, maxSnapshotRetryDelay: Double = 60,
                 identity: OperatorIdentity = .current()) {
         self.depthInterval = max(0.05, depthInterval)
