@@ -204,4 +204,20 @@ struct ConsoleE2ETests {
         #expect(auditLines.map { $0.split(separator: "\t").dropFirst(2).first ?? "" }
                 == ["revoke", "retry", "edit_retry", "rate_limit", "purge"])
     }
+
+    @Test func aRecordingReplaysInATerminalReadOnly() throws {
+        let session = ProjectPaths.root.appendingPathComponent("Tests/CeleriacConsoleTests/Fixtures/demo-session.jsonl").path
+        let binary = ProjectPaths.executable("celeriac").path
+        let tmux = try TmuxSession(command: "\(TmuxSession.shellQuoted(binary)) console --replay \(TmuxSession.shellQuoted(session)) "
+                                   + "--speed 50 --read-only --view workers", width: 120, height: 40)
+        defer { tmux.kill() }
+        try wait(tmux, "the recorded workers") { $0.contains("w1@host1") && $0.contains("w2@host2") }
+        tmux.send("2")
+        try wait(tmux, "the recorded tasks") { $0.contains("demo.add") }
+        tmux.send("r")
+        try wait(tmux, "the read-only refusal") { $0.contains("read-only: Revoke") }
+        tmux.send("q")
+        tmux.send("q")
+        #expect(tmux.exitStatus(timeout: 20) == 0)
+    }
 }
