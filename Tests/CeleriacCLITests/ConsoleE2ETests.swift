@@ -1,4 +1,5 @@
 import Celeriac
+import CeleriacProtocol
 import CeleriacTestSupport
 import Foundation
 import Testing
@@ -157,13 +158,21 @@ struct ConsoleE2ETests {
         try wait(session, "demo.add in Task types") { self.words(of: $0, lineWith: "demo.add").first == "demo.add" }
         session.send("l")
         try wait(session, "the rate command line") { $0.contains(":rate demo.add") }
-        session.type("5/s")
+        session.type("2/s")
         session.send("Enter")
-        try wait(session, "the rate limit confirmation") { $0.contains("Set the rate limit of demo.add to 5/s?") }
+        try wait(session, "the rate limit confirmation") { $0.contains("Set the rate limit of demo.add to 2/s?") }
         session.send("y")
         try wait(session, "the rate limit reply") { $0.contains("new rate limit set successfully") }
         session.send("Escape")
-        try wait(session, "the new limit in the table") { self.words(of: $0, lineWith: "demo.add").contains("5/s") }
+        try wait(session, "the new limit in the table") { self.words(of: $0, lineWith: "demo.add").contains("2/s") }
+        // The limit holds: at 2/s the Python worker needs at least 3.5 s for eight tasks sent at
+        // once (a lower bound, so a slow machine cannot make it fail).
+        let client = try await App(configuration: try Configuration(broker: server.url()))
+        let started = Date()
+        let limited = try await client.producer.sendMany((0..<8).map { ("demo.add", [.integer($0), 1], JSONObject(), SendOptions()) })
+        for result in limited { _ = try await result.get(timeout: 60) }
+        #expect(Date().timeIntervalSince(started) >= 3)
+        await client.close()
 
         // Queues: purge backlog (the first row), confirm, see it empty.
         session.send("6")
@@ -180,7 +189,7 @@ struct ConsoleE2ETests {
             ["revoke", "retry", "edit_retry", "rate_limit", "purge"].allSatisfy { screen.contains($0) }
         }
         #expect(audit.contains(heldID.prefix(20)))
-        #expect(audit.contains("demo.add 5/s"))
+        #expect(audit.contains("demo.add 2/s"))
 
         // A terminal below 80×24 gets the console's message; back at full size, the view returns.
         session.resize(width: 70, height: 20)
