@@ -214,6 +214,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The README's worker example, built so it cannot drift from the API.
+        .executableTarget(
+            name: "celeriac-example-worker",
+            dependencies: ["CeleriacWorker"],
+            path: "Examples/invoice-worker",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "celeriac-bench",
             dependencies: [
@@ -233,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacCLITests",
-            dependencies: ["celeriac", "Celeriac", "CeleriacTestSupport"],
+            dependencies: ["celeriac", "celeriac-example-worker", "Celeriac", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

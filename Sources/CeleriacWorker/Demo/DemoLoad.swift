@@ -60,7 +60,7 @@ public actor DemoLoad {
             let cycle = Int(elapsed / 25)
             if Self.multiplier(at: elapsed) > 2 * (1 + 0.6 * sin(2 * Double.pi * elapsed / 40)), cycle != lastBatch {
                 lastBatch = cycle
-                for call in mix.slowBatch(count: max(4, Int(rate / 2))) { await send(call) }
+                for call in mix.slowBatch(count: max(4, Int(rate / 5))) { await send(call) }
             }
             while owed >= 1, !Task.isCancelled {
                 owed -= 1

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CeleriacConsole
 import Foundation
 import Logging
 
@@ -40,6 +41,17 @@ struct DemoCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let options = DemoSession.Options(workers: workers, concurrency: concurrency, rate: rate, broker: broker,
                                           seed: seed ?? UInt64(Date().timeIntervalSince1970 * 1000))
+        var headless = noConsole
+        if !headless, let reason = Self.noTerminalReason() {
+            say("\(reason): running headless for \(PythonNumber.short(duration ?? 30)) s")
+            headless = true
+        }
+        let themes = ThemeLoader()
+        let resolution = themes.resolve(option: theme)
+        if !headless {
+            // Log lines would scribble over the screen; the console shows the state itself.
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        }
         try await runReportingFailures {
             let session = try await DemoSession(options: options, logger: logger)
             say("broker: \(session.url)")
@@ -51,11 +63,32 @@ struct DemoCommand: AsyncParsableCommand {
             }
             say("workers online: \(session.workerNames.joined(separator: ", "))")
             session.startLoad()
-            say("load: about \(PythonNumber.short(rate)) tasks/s; running \(PythonNumber.short(duration ?? 30)) s (Ctrl-C stops early)")
-            await Self.waitForDurationOrSignal(duration ?? 30)
+            if headless {
+                say("load: about \(PythonNumber.short(rate)) tasks/s; running \(PythonNumber.short(duration ?? 30)) s (Ctrl-C stops early)")
+                await Self.waitForDurationOrSignal(duration ?? 30)
+            } else {
+                let model = ConsoleModel(state: ClusterState(), themeName: resolution.theme.name,
+                                         now: Date().timeIntervalSince1970)
+                do {
+                    try await ConsoleCommand.interactive(model: model, feed: .live(session.app, nil), themes: themes,
+                                                         resolution: resolution, themeOption: theme)
+                } catch {
+                    _ = await session.stop()
+                    throw error
+                }
+                say("stopping the load, the workers and the broker…")
+            }
             let tally = await session.stop()
             FileHandleOutput.standardOutput(tally.paragraph)
         }
+    }
+
+    /// Why the console cannot run here, or nil when it can.
+    static func noTerminalReason(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 { return "no terminal (stdin or stdout is not a tty)" }
+        guard let term = environment["TERM"], !term.isEmpty else { return "TERM is not set" }
+        if term == "dumb" { return "TERM=dumb cannot show the console" }
+        return nil
     }
 
     private func say(_ line: String) { FileHandleOutput.standardError("demo: " + line) }

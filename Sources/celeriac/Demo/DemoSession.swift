@@ -53,6 +53,9 @@ final class DemoSession: @unchecked Sendable {
             throw CLIFailure("--broker: \(error)")
         }
         configuration.brokerTimeout = 3
+        // task-sent events give the console each queue's arrival rate (Celery's
+        // task_send_sent_event; received events do not say which queue a task came from).
+        configuration.sendSentEvent = true
         var appLogger = logger
         appLogger.logLevel = .error
         do {
