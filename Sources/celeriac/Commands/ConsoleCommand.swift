@@ -234,17 +234,6 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     // MARK: The terminal
 
-    /// Runs the full-screen console on `app` until the user quits (for commands that start a
-    /// cluster and put the console on top, such as `celeriac demo`). Nothing may log to the
-    /// terminal meanwhile: bootstrap logging away from stderr first, as `celeriac console` does.
-    static func runInteractive(app: App, theme: String?, readOnly: Bool = false, maxTasks: Int = 100_000) async throws {
-        let themes = ThemeLoader()
-        let resolution = themes.resolve(option: theme)
-        let model = ConsoleModel(state: ClusterState(maxTasks: maxTasks), readOnly: readOnly, themeName: resolution.theme.name,
-                                 now: Date().timeIntervalSince1970)
-        try await interactive(model: model, feed: .live(app, nil), themes: themes, resolution: resolution, themeOption: theme)
-    }
-
     /// Where the interactive console's data comes from.
     enum Feed: Sendable {
         case live(App, InputRecorder?)
