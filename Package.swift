@@ -129,7 +129,8 @@ let package = Package(
         // MARK: Test support
         .target(
             name: "CeleriacTestSupport",
-            dependencies: [],
+            // The process spawner is the worker library's (its pools and the demo use it).
+            dependencies: ["CeleriacWorker"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,32 +1,19 @@
-import Dispatch
-import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import CeleriacWorker
 
 /// Waits for one of a set of signals (Ctrl-C, `kill`), so a foreground command can stop in
-/// order instead of dying mid-way. While it exists the signals' default actions are off.
-final class SignalWaiter: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-    private let signals: [Int32]
+/// order instead of dying mid-way.
+final class SignalWaiter: Sendable {
     private let stream: AsyncStream<Int32>
     private let continuation: AsyncStream<Int32>.Continuation
+    private nonisolated(unsafe) let handlers: SignalHandlers
+    // nonisolated(unsafe): SignalHandlers is only created here and cancelled once, from the
+    // task that waits.
 
     init(signals: [Int32]) {
-        self.signals = signals
-        (stream, continuation) = AsyncStream<Int32>.makeStream()
-        var sources: [any DispatchSourceSignal] = []
-        for number in signals {
-            // A dispatch source sees the signal only when its default action is off.
-            Glibc.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            let continuation = continuation
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        self.continuation = continuation
+        handlers = SignalHandlers(signals) { continuation.yield($0) }
     }
 
     /// Returns when a signal arrives (or the waiter is cancelled).
@@ -37,8 +24,7 @@ final class SignalWaiter: @unchecked Sendable {
 
     /// Stops listening and gives the signals their default actions back.
     func cancel() {
-        for source in sources { source.cancel() }
-        for number in signals { Glibc.signal(number, SIG_DFL) }
+        handlers.cancel()
         continuation.finish()
     }
 }
