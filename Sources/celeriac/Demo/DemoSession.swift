@@ -83,7 +83,8 @@ final class DemoSession: @unchecked Sendable {
         let executable = Self.executablePath
         for (index, name) in workerNames.enumerated() {
             let arguments = ["--broker", url, "-Q", "celery,fast,slow", "-c", String(options.concurrency), "-n", name,
-                             "--acks-late", "--exit-with-parent-fd", String(DemoWorkerProcess.lifelineDescriptor)]
+                             "--acks-late", "--visibility-timeout", String(Int(Self.visibilityTimeout)),
+                             "--exit-with-parent-fd", String(DemoWorkerProcess.lifelineDescriptor)]
             let logFile = logFolder + "/demo\(index + 1).log"
             children.append(try DemoWorkerProcess(name: name, executable: executable, arguments: arguments,
                                                   lifeline: ends[0], logFile: logFile))
@@ -136,6 +137,10 @@ final class DemoSession: @unchecked Sendable {
         await broker?.stop()
         return tally
     }
+
+    /// Seconds before a message a dead worker held goes back to its queue: short, so killing a
+    /// worker during the demo shows its acks-late tasks coming back.
+    static let visibilityTimeout: Double = 30
 
     /// This binary, so the workers are the same build as the demo.
     static var executablePath: String {
