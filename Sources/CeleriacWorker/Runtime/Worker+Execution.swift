@@ -43,6 +43,9 @@ extension Worker {
                 + "billiard.exceptions.TimeLimitExceeded: \(info.pythonRepr)\n"
             await fail(request, exception: info, traceback: traceback, acksLate: acksLate, storedTraceback: .some(nil),
                        logged: true)
+        case .terminated(_, _) where switches.isAbandoning:
+            let fate = acksLate ? "its message goes back to the queue" : "its message was acked early and is not requeued"
+            logger.warning("Task \(request.name)[\(request.id)] cancelled by the shutdown; \(fate)")
         case .terminated(let signal, _):
             logger.warning("Task \(request.name)[\(request.id)] terminated (signal \(signal))")
             await storeRevoked(request, reason: "terminated")

@@ -9,7 +9,14 @@ extension Worker {
     /// with other workers (mingle), sends `worker-online`, and starts the consume, event flush,
     /// heartbeat and keep-alive loops. Throws when the broker cannot be reached.
     public func start() async throws {
+        if let starting { return try await starting.value }
         guard phase == .created else { return }
+        let task = Task { try await self.performStart() }
+        starting = task
+        try await task.value
+    }
+
+    private func performStart() async throws {
         try await consumer.declareQueues()
         do {
             let restored = try await transport.restoreVisible()
@@ -19,6 +26,8 @@ extension Worker {
         }
         loadStateDB()
         if !configuration.withoutMingle { await mingle() }
+        // A shutdown asked for while starting is carried out by run() once started.
+        guard phase == .created else { return }
         phase = .running
         await events.send(.workerOnline, fields: workerFields())
         loops.append(Task { [weak self] in await self?.consumeLoop() })
@@ -55,6 +64,7 @@ extension Worker {
         guard phase != .stopped, !cold else { return }
         logger.warning("worker: Cold shutdown (\(nodename)): cancelling \(active.count) running tasks")
         cold = true
+        switches.abandonRunningTasks()
         if phase != .stopping {
             phase = .stopping
             let waiters = shutdownWaiters
@@ -80,7 +90,7 @@ extension Worker {
         // The consume loop ends after its current BRPOP (at most the poll timeout); closing the
         // connection under a BRPOP could lose a message the server already popped.
         let loopDeadline = ContinuousClock.now + .seconds(await consumer.pollTimeout + 1)
-        while !consumeLoopEnded, ContinuousClock.now < loopDeadline {
+        while !loops.isEmpty, !consumeLoopEnded, ContinuousClock.now < loopDeadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if !active.isEmpty, !cold {
@@ -89,6 +99,7 @@ extension Worker {
         }
         if !active.isEmpty {
             logger.warning("\(active.count) tasks still running at shutdown; their messages go back to the queue if unacked")
+            switches.abandonRunningTasks()
             for entry in active.values { entry.handle.terminate(signal: 9) }
         }
         await consumer.close()

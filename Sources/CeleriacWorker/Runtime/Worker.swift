@@ -53,6 +53,7 @@ public actor Worker {
     var phase: Phase = .created
     var loops: [Task<Void, Never>] = []
     var consumeLoopEnded = false
+    var starting: Task<Void, any Error>?
     var etaTimer: (task: Task<Void, Never>, due: Double)?
     var rateWake: Task<Void, Never>?
     var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
