@@ -65,6 +65,7 @@ extension Worker {
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
             await store(meta, for: request)
         }
+        await chordPartReturned(request, state: .success, result: value)
         if acksLate { await ack(request) }
         let repr = PythonRepr.repr(value)
         if switches.taskEventsEnabled {
@@ -89,6 +90,7 @@ extension Worker {
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
             await store(meta, for: request)
         }
+        await chordPartReturned(request, state: .failure, result: exception.jsonValue)
         if acksLate { await ack(request) }
         if switches.taskEventsEnabled {
             await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: request.id, exception: exception.pythonRepr,
