@@ -1,7 +1,6 @@
 import ArgumentParser
 import Celeriac
 import CeleriacWorker
-import Dispatch
 import Foundation
 import Logging
 
@@ -145,32 +144,5 @@ struct WorkerCommand: AsyncParsableCommand {
             FileHandleOutput.standardError("Error: cannot connect to the broker: \(error)")
             throw ExitCode.failure
         }
-    }
-}
-
-/// SIGTERM and SIGINT ask for a warm shutdown (the second one makes it cold); SIGQUIT asks
-/// for a cold one. Dispatch sources read the signals, so no async-signal-unsafe code runs in
-/// a handler.
-final class WorkerSignals {
-    private let sources: [any DispatchSourceSignal]
-
-    init(worker: Worker) {
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT, SIGQUIT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                Task {
-                    if number == SIGQUIT { await worker.coldShutdown() } else { await worker.requestShutdown() }
-                }
-            }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
     }
 }
