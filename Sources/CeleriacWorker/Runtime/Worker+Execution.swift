@@ -81,7 +81,7 @@ extension Worker {
                           storedTraceback: String?? = .none, logged: Bool = false) async
     {
         if !logged {
-            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback)")
+            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingCharacters(in: .newlines))")
         }
         await publishErrbacks(of: request)
         if !request.ignoresResult {
