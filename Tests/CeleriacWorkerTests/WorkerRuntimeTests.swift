@@ -89,6 +89,32 @@ struct WorkerRuntimeTests {
         }
     }
 
+    @Test func rejectRequeuesOrDropsTheMessage() async throws {
+        let attempts = Counter()
+        var registry = DemoTasks.registry
+        registry.register("test.requeue", options: TaskOptions(acksLate: true)) { _ in
+            if await attempts.next() == 1 { throw TaskReject(reason: "not yet", requeue: true) }
+            return "second time"
+        }
+        registry.register("test.drop", options: TaskOptions(acksLate: true)) { _ in throw TaskReject(reason: "bad input") }
+        try await WorkerHarness.with(registry: registry) { harness in
+            #expect(try await harness.producer.send("test.requeue").get(timeout: 20) == "second time")
+            #expect(await attempts.value == 2)
+            do {
+                _ = try await harness.producer.send("test.drop").get(timeout: 20)
+                Issue.record("test.drop succeeded")
+            } catch let failure as TaskFailure {
+                #expect(failure.excType == "Reject")
+                #expect(failure.excMessage == ["bad input", false])
+            }
+            try await eventually("nothing is unacked or queued") {
+                let unacked = try await harness.client.hgetall("unacked")
+                let waiting = try await harness.client.llen("celery")
+                return unacked.isEmpty && waiting == 0
+            }
+        }
+    }
+
     @Test func countdownAndExpiry() async throws {
         try await WorkerHarness.with { harness in
             let delayed = try await harness.producer.send("demo.add", args: [1, 1], options: SendOptions(countdown: 0.5))
@@ -313,5 +339,14 @@ struct WorkerRuntimeTests {
             await harness.worker.observeClock(before + 100)
             #expect(await harness.worker.clockValue() > before + 100)
         }
+    }
+}
+
+/// Counts calls across task runs.
+actor Counter {
+    private(set) var value = 0
+    func next() -> Int {
+        value += 1
+        return value
     }
 }

@@ -19,7 +19,9 @@ extension Worker {
             await succeed(request, value: value, runtime: runtime, acksLate: acksLate)
         case .failed(let info, let traceback, _):
             let options = request.task.options
-            if options.autoretryFor.contains(info.type) {
+            if let reject = TaskReject.from(info) {
+                await rejected(request, reject: reject, exception: info, traceback: traceback, acksLate: acksLate)
+            } else if options.autoretryFor.contains(info.type) {
                 var generator = SystemRandomNumberGenerator()
                 let countdown = options.retryBackoff.map {
                     RetryBackoff.delay(factor: $0, retries: request.message.headers.retries, maximum: options.retryBackoffMax,
@@ -72,6 +74,33 @@ extension Worker {
             await events.buffer(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: request.id, result: repr, runtime: runtime))
         }
         logger.info("Task \(request.name)[\(request.id)] succeeded in \(PythonFloat.repr(runtime))s: \(repr)")
+    }
+
+    /// A task raised ``TaskReject``. With `requeue` and its message still unacked, the message
+    /// goes back to the end of its queue (`task-rejected`, requeue true). Otherwise the task
+    /// fails with `Reject`, and a message still unacked is dropped (`task-rejected`, requeue
+    /// false), as Celery does.
+    nonisolated func rejected(_ request: TaskRequest, reject: TaskReject, exception: ExceptionInfo, traceback: String,
+                              acksLate: Bool) async
+    {
+        if reject.requeue, acksLate {
+            logger.info("Task \(request.name)[\(request.id)] rejected and requeued: \(reject.reason ?? "no reason")")
+            await self.reject(request, requeue: true)
+            if switches.taskEventsEnabled {
+                await events.buffer(.taskRejected, fields: EventFields.taskRejected(uuid: request.id, requeue: true))
+            }
+            return
+        }
+        if reject.requeue {
+            logger.warning("Task \(request.name)[\(request.id)] asked to be requeued, but its message was acked when it started")
+        }
+        await fail(request, exception: exception, traceback: traceback, acksLate: false)
+        if acksLate {
+            await self.reject(request, requeue: false)
+            if switches.taskEventsEnabled {
+                await events.buffer(.taskRejected, fields: EventFields.taskRejected(uuid: request.id, requeue: false))
+            }
+        }
     }
 
     /// Stores FAILURE, calls the errbacks, acks a late message, sends `task-failed` and keeps
