@@ -129,6 +129,17 @@ struct WorkerRuntimeTests {
         }
     }
 
+    @Test func trackStartedStoresTheStartedState() async throws {
+        try await WorkerHarness.with(configure: { $0.trackStarted = true }) { harness in
+            let sleeper = try await harness.producer.send("demo.sleep", args: [0.5])
+            try await eventually("STARTED is stored") { try await sleeper.state() == .started }
+            let meta = try #require(try await sleeper.meta())
+            #expect(meta.result == ["pid": .integer(Int(ProcessInfo.processInfo.processIdentifier)), "hostname": .string(harness.worker.nodename)])
+            #expect(meta.dateDone == nil)
+            #expect(try await sleeper.get(timeout: 20) == 0.5)
+        }
+    }
+
     @Test func ignoreResultStoresNothing() async throws {
         try await WorkerHarness.with { harness in
             var options = SendOptions()

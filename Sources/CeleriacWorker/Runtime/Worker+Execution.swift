@@ -12,6 +12,11 @@ extension Worker {
         if switches.taskEventsEnabled {
             await events.buffer(.taskStarted, fields: EventFields.taskStarted(uuid: request.id))
         }
+        if configuration.trackStarted, !request.ignoresResult {
+            let meta = ResultMeta(taskID: request.id, status: .started, result: ["pid": .integer(pid), "hostname": .string(nodename)],
+                                  dateDone: nil, groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+            await store(meta, for: request)
+        }
         let outcome = await TaskRunner.run(request.task, context: request.context(hostname: nodename), softLimit: soft,
                                            hardLimit: hard, handle: handle)
         switch outcome {
