@@ -10,7 +10,7 @@ bootstrap:
 
 demo: bootstrap
 	$(SWIFT) build -c release --product celeriac
-	@scripts/demo.sh $(BIN_RELEASE)
+	$(BIN_RELEASE) demo $(DEMO_ARGS)
 
 test:
 	@scripts/bootstrap.sh --test

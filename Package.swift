@@ -129,7 +129,8 @@ let package = Package(
         // MARK: Test support
         .target(
             name: "CeleriacTestSupport",
-            dependencies: [],
+            // The process spawner is the worker library's (its pools and the demo use it).
+            dependencies: ["CeleriacWorker"],
             swiftSettings: swiftSettings
         ),
 
@@ -144,7 +145,9 @@ let package = Package(
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit"),
                            // The console model (issue #7): Celery's data model and bounded rings.
                            "CeleriacProtocol",
-                           .product(name: "DequeModule", package: "swift-collections")],
+                           .product(name: "DequeModule", package: "swift-collections"),
+                           // The live data source (issue #7): events, polls and actions on a cluster.
+                           "Celeriac", "CeleriacRedis"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -160,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "CeleriacConsoleTests",
             dependencies: ["CeleriacConsole", "CeleriacConsoleCurses", "CursesSmoke", "CeleriacTestSupport",
-                           "CeleriacProtocol"],
+                           "CeleriacProtocol", "Celeriac", "CeleriacRedis"],
             // Expected frames and recorded streams, read by path (see ConsoleTestData).
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -181,7 +184,8 @@ let package = Package(
             name: "CeleriacWorkerTests",
             // The runtime suites run real workers against real servers, Python Celery and the
             // built `celeriac worker` binary.
-            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac"],
+            dependencies: ["CeleriacWorker", "CeleriacProtocol", "Celeriac", "CeleriacRedis", "CeleriacTestSupport", "celeriac",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -207,7 +211,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CeleriacConsole", "CeleriacConsoleCurses",
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The README's worker example, built so it cannot drift from the API.
+        .executableTarget(
+            name: "celeriac-example-worker",
+            dependencies: ["CeleriacWorker"],
+            path: "Examples/invoice-worker",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -229,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CeleriacCLITests",
-            dependencies: ["celeriac", "CeleriacTestSupport"],
+            dependencies: ["celeriac", "celeriac-example-worker", "Celeriac", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -22,7 +22,7 @@ runs=()
 for target in "${targets[@]}"; do
     runs+=("$target")
     case "$target" in
-        CeleriacTests) runs+=("$target@celeriac") ;;
+        CeleriacTests|CeleriacWorkerTests) runs+=("$target@celeriac") ;;
     esac
 done
 for run in "${runs[@]}"; do

@@ -18,7 +18,8 @@ struct Celeriac: AsyncParsableCommand {
         version: CeleriacVersion.current,
         subcommands: [
             BrokerCommand.self, CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self,
-            EventsCommand.self, PurgeCommand.self, QueuesCommand.self, WorkerCommand.self,
+            EventsCommand.self, PurgeCommand.self, QueuesCommand.self, FailuresCommand.self, RetryCommand.self,
+            WorkerCommand.self, ConsoleCommand.self, AuditCommand.self, DemoCommand.self,
         ]
     )
 

@@ -44,8 +44,9 @@ struct TaskRunnerTests {
     @Test func hardLimitFreesTheSlotEvenWhenTheCodeIgnoresCancellation() async {
         let outcome = await TaskRunner.run(
             task { _ in
-                // Blocks its thread and never looks at cancellation, like a stuck C call.
-                usleep(1_000_000)
+                // Blocks its thread and never looks at cancellation, like a stuck C call. Long
+                // enough that the limit's timer finds a free thread first even on a busy machine.
+                usleep(3_000_000)
                 return .null
             }, context: context, hardLimit: 0.1)
         guard case .timeLimitExceeded(let limit, let abandoned, _) = outcome else { Issue.record("got \(outcome)"); return }

@@ -57,8 +57,8 @@ struct WorkerRuntimeTests {
         try await WorkerHarness.with { harness in
             let flaky = try await harness.producer.send("demo.flaky", args: [2])
             #expect(try await flaky.get(timeout: 20) == 2)
-            // Three runs of the same id; the count follows the stored result.
-            try await eventually("three demo.flaky runs counted") {
+            // The result is stored before the worker counts the run: wait for the count.
+            try await eventually("three runs of demo.flaky counted") {
                 await harness.worker.statistics().total.first { $0.name == "demo.flaky" }?.count == 3
             }
         }

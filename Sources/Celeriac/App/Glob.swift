@@ -1,6 +1,7 @@
 /// fnmatch-style matching for task routes: `*` any run, `?` one character, `[abc]` a class.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
+public enum Glob {
+    /// Whether `text` matches `pattern` as a whole.
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
         match(Array(pattern.unicodeScalars), 0, Array(text.unicodeScalars), 0)
     }
 

@@ -4,22 +4,23 @@ import CeleriacRedis
 /// a (P)SUBSCRIBE issued while the subscriber's first connection is still being made can be
 /// left without its confirmation (the supervisor's own subscription takes it), and the call
 /// then times out after the command timeout. The subscription itself is in place by then,
-/// so the call is repeated on a timeout, with a short per-attempt timeout.
-enum ReliableSubscriber {
+/// so the call is repeated on a timeout, with a short per-attempt timeout. Public so the
+/// worker's control server (another module) subscribes the same way.
+public enum ReliableSubscriber {
     /// A subscriber whose confirmations time out after 2 s (health-check PINGs too).
-    static func make(for client: RedisClient) -> RedisSubscriber {
+    public static func make(for client: RedisClient) -> RedisSubscriber {
         var options = client.options
         options.commandTimeout = .seconds(2)
         return RedisSubscriber(url: client.url, options: options)
     }
 
     /// SUBSCRIBE, repeated on a missing confirmation.
-    static func subscribe(_ subscriber: RedisSubscriber, _ channels: [String]) async throws(RedisError) {
+    public static func subscribe(_ subscriber: RedisSubscriber, _ channels: [String]) async throws(RedisError) {
         try await retrying { () async throws(RedisError) in try await subscriber.subscribe(channels) }
     }
 
     /// PSUBSCRIBE, repeated on a missing confirmation.
-    static func psubscribe(_ subscriber: RedisSubscriber, _ patterns: [String]) async throws(RedisError) {
+    public static func psubscribe(_ subscriber: RedisSubscriber, _ patterns: [String]) async throws(RedisError) {
         try await retrying { () async throws(RedisError) in try await subscriber.psubscribe(patterns) }
     }
 

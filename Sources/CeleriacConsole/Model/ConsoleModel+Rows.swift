@@ -30,7 +30,8 @@ extension ConsoleModel {
         var keyed: [(number: Double, text: String, id: String)] = []
         keyed.reserveCapacity(s.tasks.count)
         let filtering = !filter.isEmpty
-        for (id, task) in s.tasks {
+        for task in s.tasks.values {
+            let id = task.id
             if filtering, !filter.matches(task, in: s, now: now) { continue }
             switch taskSort {
             case .id: keyed.append((0, "", id))

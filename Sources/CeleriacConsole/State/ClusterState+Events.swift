@@ -65,12 +65,13 @@ extension ClusterState {
         }
         let time = event.timestamp ?? now
         let workerIndex: Int32 = event.type == .taskSent ? -1 : (event.hostname.map { names.intern($0) } ?? -1)
-        let isNew = tasks[id] == nil
-        var task = tasks[id] ?? TaskRecord(id: id)
+        let isNew = !tasks.contains(id)
+        var task = tasks.take(id) ?? TaskRecord(id: id)
         let wasFinished = task.phase.isFinished && !isNew
         let previous = task.phase
         let wasUnnamed = task.name < 0
-        let priorTransitions = task.transitions
+        // Kept only when needed: holding the array would make the append below copy it.
+        let priorTransitions = wasUnnamed && !isNew ? task.transitions : []
 
         // Celery's rule: an event whose state ranks after the current one happened before it
         // (events cross on the wire), so it only fills in the fields that state owns.
@@ -85,7 +86,7 @@ extension ClusterState {
         tasks[id] = task
         if isNew {
             arrivalOrder.append(id)
-            if let parent = task.parentID, parent != id, tasks[parent] != nil { tasks[parent]?.children.append(id) }
+            if let parent = task.parentID, parent != id { tasks.update(parent) { $0.children.append(id) } }
         }
         if wasUnnamed, task.name >= 0, !isNew {
             // The name came late (events crossed): credit the states seen before it.

@@ -11,7 +11,7 @@ public struct ClusterState: Sendable {
     public let maxEvents: Int
 
     public internal(set) var names = StringInterner()
-    public internal(set) var tasks: [String: TaskRecord] = [:]
+    public internal(set) var tasks = TaskTable()
     /// Task ids in arrival order (may hold ids already evicted; skipped lazily).
     var arrivalOrder: Deque<String> = []
     /// Task ids in the order they finished (lazily cleaned like `arrivalOrder`).
@@ -47,8 +47,11 @@ public struct ClusterState: Sendable {
     /// Bumped by every change: the UI redraws only when it moved.
     public internal(set) var version = 0
 
-    public init(maxTasks: Int = 100_000, maxEvents: Int = 5_000, alertRules: [AlertRule] = []) {
+    public init(maxTasks: Int = 100_000, maxEvents: Int = 2_000, alertRules: [AlertRule] = []) {
         self.maxTasks = max(1, maxTasks)
+        // Room for the bound up front: a large allocation is only address space until used, and
+        // growing by doubling would leave up to a third of it allocated and never used.
+        tasks.reserveCapacity(self.maxTasks + 1)
         self.maxEvents = max(1, maxEvents)
         self.alertRules = alertRules
     }

@@ -25,10 +25,25 @@ extension Worker {
             logger.warning("visibility restore at start failed: \(error)")
         }
         loadStateDB()
-        if !configuration.withoutMingle { await mingle() }
+        let control = ControlServer(transport: transport, target: self, logger: logger)
+        if !configuration.withoutMingle {
+            do {
+                _ = try await control.mingle()
+            } catch {
+                logger.warning("mingle: hello broadcast failed: \(error)")
+            }
+        }
         // A shutdown asked for while starting is carried out by run() once started.
         guard phase == .created else { return }
         phase = .running
+        // Remote control answers before worker-online goes out, so a monitor that asks for a
+        // snapshot on seeing the event gets one.
+        do {
+            try await control.start()
+            controlServer = control
+        } catch {
+            logger.error("remote control is unavailable (inspect and control will not see this worker): \(error)")
+        }
         await events.send(.workerOnline, fields: workerFields())
         loops.append(Task { [weak self] in await self?.consumeLoop() })
         loops.append(Task { [weak self] in await self?.flushLoop() })
@@ -116,6 +131,9 @@ extension Worker {
         loops.removeAll()
         await events.flush()
         await events.send(.workerOffline, fields: workerFields())
+        await controlServer?.stop()
+        // The server holds the worker as its target: let go of it.
+        controlServer = nil
         phase = .stopped
         logger.info("\(nodename) stopped")
         let waiters = stoppedWaiters

@@ -88,41 +88,6 @@ extension Worker {
         #endif
     }
 
-    // MARK: Mingle
-
-    /// Celery's mingle: broadcasts `hello` with our revoked ids, merges the revoked ids of
-    /// every worker that answers within a second and adopts the highest clock.
-    func mingle() async {
-        let client = ControlClient(transport: transport, logger: logger)
-        do {
-            let replies = try await client.broadcast(.hello(fromNode: nodename, revoked: revoked.ids), timeout: 1)
-            let others = replies.filter { $0.nodename != nodename }
-            guard !others.isEmpty else {
-                logger.info("mingle: all alone")
-                return
-            }
-            var merged = 0
-            for reply in others {
-                let ids = Self.revokedIDs(inHelloReply: reply.result)
-                merged += ids.count
-                mergeRevokedNow(ids)
-                if let clock = reply.result["clock"]?.intValue { events.adjustClock(Int(clock)) }
-            }
-            logger.info("mingle: sync with \(others.count) nodes (\(merged) revoked ids)")
-        } catch {
-            logger.warning("mingle: hello broadcast failed: \(error)")
-        }
-    }
-
-    /// The ids of a `hello` reply: a list (Celeriac) or `{id: timestamp}` (Celery's `LimitedSet._data`).
-    static func revokedIDs(inHelloReply reply: JSONValue) -> [String] {
-        switch reply["revoked"] {
-        case .array(let items)?: return items.compactMap(\.stringValue)
-        case .object(let object)?: return object.members.map(\.key)
-        default: return []
-        }
-    }
-
     func mergeRevokedNow(_ ids: [String]) {
         let now = Self.now()
         for id in ids where !revoked.contains(id, now: now) { revoked.insert(id, now: now) }

@@ -52,6 +52,8 @@ public actor Worker {
     var processed = 0
     var phase: Phase = .created
     var loops: [Task<Void, Never>] = []
+    /// The remote-control server while the worker runs.
+    var controlServer: ControlServer?
     var consumeLoopEnded = false
     var starting: Task<Void, any Error>?
     var etaTimer: (task: Task<Void, Never>, due: Double)?

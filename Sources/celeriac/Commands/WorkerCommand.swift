@@ -78,6 +78,13 @@ struct WorkerCommand: AsyncParsableCommand {
     var shutdownTimeout: Double = 30
 
     /// The worker's settings, or a one-line usage error naming the option (exit 2).
+    @Option(name: .customLong("exit-with-parent-fd"),
+            help: ArgumentHelp("Warm-shut down when this inherited pipe closes (the parent ended).", visibility: .hidden))
+    var exitWithParentFD: Int32?
+
+    /// Seconds a worker whose parent is gone gets to finish its shutdown.
+    static let orphanGrace: Double = 10
+
     func workerConfiguration() throws -> WorkerConfiguration {
         let environment = ProcessInfo.processInfo.environment
         var configuration: WorkerConfiguration
@@ -141,6 +148,20 @@ struct WorkerCommand: AsyncParsableCommand {
         let worker = Worker(configuration: configuration, registry: DemoTasks.registry, logger: logger)
         let signals = WorkerSignals(worker: worker)
         defer { signals.cancel() }
+        if let descriptor = exitWithParentFD {
+            let watching = ParentLifeline.watch(descriptor: descriptor) {
+                logger.warning("the parent process is gone: shutting down")
+                Task { await worker.requestShutdown() }
+                // The parent often took the broker with it; a warm shutdown that cannot reach
+                // it must not keep this process alive for long.
+                Thread.detachNewThread {
+                    Thread.sleep(forTimeInterval: Self.orphanGrace)
+                    logger.error("the parent is gone and the shutdown did not finish in \(Int(Self.orphanGrace)) s: exiting")
+                    Glibc.exit(1)
+                }
+            }
+            guard watching else { throw usageError("--exit-with-parent-fd \(descriptor) is not an open descriptor") }
+        }
         do {
             try await worker.run()
         } catch {

@@ -4,18 +4,17 @@ import Dispatch
 import Glibc
 #endif
 
-/// Turns a worker's process signals into shutdowns, as `celery worker` does: SIGTERM and
-/// SIGINT ask for a warm shutdown (a second one makes it cold), SIGQUIT for a cold one.
-/// Dispatch sources read the signals, so no async-signal-unsafe code runs in a handler.
-/// Keep the value alive while the worker runs; ``cancel()`` restores nothing (the signals stay
-/// ignored), so call it only when the process is about to exit.
+/// Celery's signal handling for a worker process: SIGTERM and SIGINT ask for a warm shutdown
+/// (a second one makes it cold), SIGQUIT for a cold one. Dispatch sources read the signals, so
+/// no async-signal-unsafe code runs in a handler. Keep it alive while the worker runs.
 public final class WorkerSignals {
     private let sources: [any DispatchSourceSignal]
 
-    /// Starts listening for SIGTERM, SIGINT and SIGQUIT on behalf of `worker`.
+    /// Starts handling the signals for `worker`.
     public init(worker: Worker) {
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT, SIGQUIT] {
+            // A dispatch source sees the signal only when its default action is off.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
@@ -29,7 +28,7 @@ public final class WorkerSignals {
         self.sources = sources
     }
 
-    /// Stops listening.
+    /// Stops handling them.
     public func cancel() {
         for source in sources { source.cancel() }
     }

@@ -1,0 +1,98 @@
+import CeleriacTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `celeriac demo` headless, as CI runs it: the bundled broker, two worker children and the
+/// load, then a summary whose counts add up — and never an orphan.
+@Suite("celeriac demo")
+struct DemoCommandTests {
+    /// The pids of processes whose command line contains `text`.
+    func processes(containing text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text)
+        }
+    }
+
+    func waitForBrokerURL(in output: String, timeout: TimeInterval = 60) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            if text.contains("demo: workers online") {
+                return text.split(separator: "\n").first { $0.hasPrefix("demo: broker: ") }
+                    .map { String($0.dropFirst("demo: broker: ".count)) }
+            }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    @Test func headlessRunPrintsASummaryThatAddsUp() throws {
+        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"),
+                                           ["demo", "--no-console", "--duration", "20", "--seed", "11"], timeout: 180)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("demo: workers online: demo1@"))
+        let summary = output.stdout
+        func figure(_ label: String) -> Int? {
+            guard let range = summary.range(of: " " + label) else { return nil }
+            let digits = summary[..<range.lowerBound].reversed().prefix { $0.isNumber }
+            return Int(String(digits.reversed()))
+        }
+        let sent = try #require(figure("tasks sent"))
+        let succeeded = try #require(figure("succeeded"))
+        let failed = try #require(figure("failed"))
+        let revoked = try #require(figure("revoked"))
+        let unfinished = try #require(figure("unfinished"))
+        let retries = try #require(figure("retries"))
+        #expect(sent > 200)
+        #expect(sent == succeeded + failed + revoked + unfinished)
+        // The mix's promises: most succeed, some fail, flaky tasks retry, expiring ones are revoked.
+        #expect(succeeded > sent / 2)
+        #expect(failed > 0)
+        #expect(retries > 0)
+        #expect(revoked > 0)
+        #expect(summary.contains("Peak queue depth"))
+    }
+
+    @Test func killingTheDemoLeavesNoWorkerBehind() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path
+        defer { unlink(log) }
+        let demo = try ChildProcess(ProjectPaths.executable("celeriac").path, ["demo", "--no-console", "--duration", "600"],
+                                    output: log)
+        defer { demo.signalGroup(SIGKILL) }
+        let url = try #require(waitForBrokerURL(in: log), "the demo did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let workers = processes(containing: "worker --broker \(url)")
+        #expect(workers.count == 2)
+        // kill -9: no chance to stop anything in order. The workers' lifeline closes.
+        demo.signal(SIGKILL)
+        _ = demo.wait(timeout: 10)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !processes(containing: "worker --broker \(url)").isEmpty { usleep(100_000) }
+        #expect(processes(containing: "worker --broker \(url)").isEmpty)
+    }
+
+    @Test(arguments: [
+        ["demo", "--workers", "0"],
+        ["demo", "--rate=-1"],
+        ["demo", "--duration", "0"],
+    ])
+    func badOptionsAreOneLine(arguments: [String]) throws {
+        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments, timeout: 30)
+        #expect(output.status == 2)
+        #expect(output.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func anUnreachableBrokerIsAClearError() throws {
+        let port = FreePort.Refusing()
+        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"),
+                                           ["demo", "--no-console", "--broker", "redis://127.0.0.1:\(port.port)/0"], timeout: 60)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("cannot reach the broker at redis://127.0.0.1:\(port.port)/0"))
+    }
+}
