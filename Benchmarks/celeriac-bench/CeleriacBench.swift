@@ -7,6 +7,6 @@ struct CeleriacBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "celeriac-bench",
         abstract: "Measure Celeriac against reference tools.",
-        subcommands: [RedisClientScenario.self, BrokerScenario.self, EnqueueScenario.self]
+        subcommands: [RedisClientScenario.self, BrokerScenario.self, EnqueueScenario.self, WorkerScenario.self]
     )
 }

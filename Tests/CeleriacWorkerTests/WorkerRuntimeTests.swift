@@ -89,6 +89,32 @@ struct WorkerRuntimeTests {
         }
     }
 
+    @Test func rejectRequeuesOrDropsTheMessage() async throws {
+        let attempts = Counter()
+        var registry = DemoTasks.registry
+        registry.register("test.requeue", options: TaskOptions(acksLate: true)) { _ in
+            if await attempts.next() == 1 { throw TaskReject(reason: "not yet", requeue: true) }
+            return "second time"
+        }
+        registry.register("test.drop", options: TaskOptions(acksLate: true)) { _ in throw TaskReject(reason: "bad input") }
+        try await WorkerHarness.with(registry: registry) { harness in
+            #expect(try await harness.producer.send("test.requeue").get(timeout: 20) == "second time")
+            #expect(await attempts.value == 2)
+            do {
+                _ = try await harness.producer.send("test.drop").get(timeout: 20)
+                Issue.record("test.drop succeeded")
+            } catch let failure as TaskFailure {
+                #expect(failure.excType == "Reject")
+                #expect(failure.excMessage == ["bad input", false])
+            }
+            try await eventually("nothing is unacked or queued") {
+                let unacked = try await harness.client.hgetall("unacked")
+                let waiting = try await harness.client.llen("celery")
+                return unacked.isEmpty && waiting == 0
+            }
+        }
+    }
+
     @Test func countdownAndExpiry() async throws {
         try await WorkerHarness.with { harness in
             let delayed = try await harness.producer.send("demo.add", args: [1, 1], options: SendOptions(countdown: 0.5))
@@ -100,6 +126,17 @@ struct WorkerRuntimeTests {
             #expect(meta.exception == .taskRevoked("expired"))
             // Nothing is left unacked.
             try await eventually("no unacked messages") { try await harness.client.hgetall("unacked").isEmpty }
+        }
+    }
+
+    @Test func trackStartedStoresTheStartedState() async throws {
+        try await WorkerHarness.with(configure: { $0.trackStarted = true }) { harness in
+            let sleeper = try await harness.producer.send("demo.sleep", args: [0.5])
+            try await eventually("STARTED is stored") { try await sleeper.state() == .started }
+            let meta = try #require(try await sleeper.meta())
+            #expect(meta.result == ["pid": .integer(Int(ProcessInfo.processInfo.processIdentifier)), "hostname": .string(harness.worker.nodename)])
+            #expect(meta.dateDone == nil)
+            #expect(try await sleeper.get(timeout: 20) == 0.5)
         }
     }
 
@@ -256,8 +293,11 @@ struct WorkerRuntimeTests {
             #expect(try await harness.app.transport.restoreVisible().isEmpty)
             #expect(try await harness.client.llen("celery") == 0)
             #expect(try await held.get(timeout: 20) == 8)
-            let stats = await harness.worker.statistics()
-            #expect(stats.total.first { $0.name == "demo.add" }?.count == 1)
+            try await eventually("the run is counted") {
+                await harness.worker.statistics().total.first { $0.name == "demo.add" }?.count == 1
+            }
+            // Run once, not redelivered meanwhile.
+            #expect(await harness.worker.statistics().total.first { $0.name == "demo.add" }?.count == 1)
         }
     }
 
@@ -310,5 +350,14 @@ struct WorkerRuntimeTests {
             await harness.worker.observeClock(before + 100)
             #expect(await harness.worker.clockValue() > before + 100)
         }
+    }
+}
+
+/// Counts calls across task runs.
+actor Counter {
+    private(set) var value = 0
+    func next() -> Int {
+        value += 1
+        return value
     }
 }

@@ -12,6 +12,11 @@ extension Worker {
         if switches.taskEventsEnabled {
             await events.buffer(.taskStarted, fields: EventFields.taskStarted(uuid: request.id))
         }
+        if configuration.trackStarted, !request.ignoresResult {
+            let meta = ResultMeta(taskID: request.id, status: .started, result: ["pid": .integer(pid), "hostname": .string(nodename)],
+                                  dateDone: nil, groupID: request.message.headers.group, parentID: request.message.headers.parentID)
+            await store(meta, for: request)
+        }
         let outcome = await TaskRunner.run(request.task, context: request.context(hostname: nodename), softLimit: soft,
                                            hardLimit: hard, handle: handle)
         switch outcome {
@@ -19,7 +24,9 @@ extension Worker {
             await succeed(request, value: value, runtime: runtime, acksLate: acksLate)
         case .failed(let info, let traceback, _):
             let options = request.task.options
-            if options.autoretryFor.contains(info.type) {
+            if let reject = TaskReject.from(info) {
+                await rejected(request, reject: reject, exception: info, traceback: traceback, acksLate: acksLate)
+            } else if options.autoretryFor.contains(info.type) {
                 var generator = SystemRandomNumberGenerator()
                 let countdown = options.retryBackoff.map {
                     RetryBackoff.delay(factor: $0, retries: request.message.headers.retries, maximum: options.retryBackoffMax,
@@ -43,6 +50,9 @@ extension Worker {
                 + "billiard.exceptions.TimeLimitExceeded: \(info.pythonRepr)\n"
             await fail(request, exception: info, traceback: traceback, acksLate: acksLate, storedTraceback: .some(nil),
                        logged: true)
+        case .terminated(_, _) where switches.isAbandoning:
+            let fate = acksLate ? "its message goes back to the queue" : "its message was acked early and is not requeued"
+            logger.warning("Task \(request.name)[\(request.id)] cancelled by the shutdown; \(fate)")
         case .terminated(let signal, _):
             logger.warning("Task \(request.name)[\(request.id)] terminated (signal \(signal))")
             await storeRevoked(request, reason: "terminated")
@@ -62,12 +72,40 @@ extension Worker {
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
             await store(meta, for: request)
         }
+        await chordPartReturned(request, state: .success, result: value)
         if acksLate { await ack(request) }
         let repr = PythonRepr.repr(value)
         if switches.taskEventsEnabled {
             await events.buffer(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: request.id, result: repr, runtime: runtime))
         }
         logger.info("Task \(request.name)[\(request.id)] succeeded in \(PythonFloat.repr(runtime))s: \(repr)")
+    }
+
+    /// A task raised ``TaskReject``. With `requeue` and its message still unacked, the message
+    /// goes back to the end of its queue (`task-rejected`, requeue true). Otherwise the task
+    /// fails with `Reject`, and a message still unacked is dropped (`task-rejected`, requeue
+    /// false), as Celery does.
+    nonisolated func rejected(_ request: TaskRequest, reject: TaskReject, exception: ExceptionInfo, traceback: String,
+                              acksLate: Bool) async
+    {
+        if reject.requeue, acksLate {
+            logger.info("Task \(request.name)[\(request.id)] rejected and requeued: \(reject.reason ?? "no reason")")
+            await self.reject(request, requeue: true)
+            if switches.taskEventsEnabled {
+                await events.buffer(.taskRejected, fields: EventFields.taskRejected(uuid: request.id, requeue: true))
+            }
+            return
+        }
+        if reject.requeue {
+            logger.warning("Task \(request.name)[\(request.id)] asked to be requeued, but its message was acked when it started")
+        }
+        await fail(request, exception: exception, traceback: traceback, acksLate: false)
+        if acksLate {
+            await self.reject(request, requeue: false)
+            if switches.taskEventsEnabled {
+                await events.buffer(.taskRejected, fields: EventFields.taskRejected(uuid: request.id, requeue: false))
+            }
+        }
     }
 
     /// Stores FAILURE, calls the errbacks, acks a late message, sends `task-failed` and keeps
@@ -77,7 +115,7 @@ extension Worker {
                           storedTraceback: String?? = .none, logged: Bool = false) async
     {
         if !logged {
-            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback)")
+            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingCharacters(in: .newlines))")
         }
         await publishErrbacks(of: request)
         if !request.ignoresResult {
@@ -86,6 +124,7 @@ extension Worker {
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
             await store(meta, for: request)
         }
+        await chordPartReturned(request, state: .failure, result: exception.jsonValue)
         if acksLate { await ack(request) }
         if switches.taskEventsEnabled {
             await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: request.id, exception: exception.pythonRepr,

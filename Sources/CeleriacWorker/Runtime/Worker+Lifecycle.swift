@@ -9,7 +9,14 @@ extension Worker {
     /// with other workers (mingle), sends `worker-online`, and starts the consume, event flush,
     /// heartbeat and keep-alive loops. Throws when the broker cannot be reached.
     public func start() async throws {
+        if let starting { return try await starting.value }
         guard phase == .created else { return }
+        let task = Task { try await self.performStart() }
+        starting = task
+        try await task.value
+    }
+
+    private func performStart() async throws {
         try await consumer.declareQueues()
         do {
             let restored = try await transport.restoreVisible()
@@ -26,6 +33,8 @@ extension Worker {
                 logger.warning("mingle: hello broadcast failed: \(error)")
             }
         }
+        // A shutdown asked for while starting is carried out by run() once started.
+        guard phase == .created else { return }
         phase = .running
         // Remote control answers before worker-online goes out, so a monitor that asks for a
         // snapshot on seeing the event gets one.
@@ -70,6 +79,7 @@ extension Worker {
         guard phase != .stopped, !cold else { return }
         logger.warning("worker: Cold shutdown (\(nodename)): cancelling \(active.count) running tasks")
         cold = true
+        switches.abandonRunningTasks()
         if phase != .stopping {
             phase = .stopping
             let waiters = shutdownWaiters
@@ -95,7 +105,7 @@ extension Worker {
         // The consume loop ends after its current BRPOP (at most the poll timeout); closing the
         // connection under a BRPOP could lose a message the server already popped.
         let loopDeadline = ContinuousClock.now + .seconds(await consumer.pollTimeout + 1)
-        while !consumeLoopEnded, ContinuousClock.now < loopDeadline {
+        while !loops.isEmpty, !consumeLoopEnded, ContinuousClock.now < loopDeadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if !active.isEmpty, !cold {
@@ -104,6 +114,7 @@ extension Worker {
         }
         if !active.isEmpty {
             logger.warning("\(active.count) tasks still running at shutdown; their messages go back to the queue if unacked")
+            switches.abandonRunningTasks()
             for entry in active.values { entry.handle.terminate(signal: 9) }
         }
         await consumer.close()

@@ -121,7 +121,7 @@ extension Worker {
         let limits = effectiveLimits(for: request)
         Task {
             await self.execute(running, handle: handle, acksLate: acksLate, soft: limits.soft, hard: limits.hard)
-            await self.finished(running)
+            self.finished(running)
         }
     }
 

@@ -55,6 +55,7 @@ public actor Worker {
     /// The remote-control server while the worker runs.
     var controlServer: ControlServer?
     var consumeLoopEnded = false
+    var starting: Task<Void, any Error>?
     var etaTimer: (task: Task<Void, Never>, due: Double)?
     var rateWake: Task<Void, Never>?
     var shutdownWaiters: [CheckedContinuation<Void, Never>] = []

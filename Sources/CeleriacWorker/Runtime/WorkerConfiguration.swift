@@ -33,6 +33,8 @@ public struct WorkerConfiguration: Sendable {
     public var stateDB: String?
     /// `broker_transport_options.visibility_timeout`, seconds.
     public var visibilityTimeout: Double = 3_600
+    /// `task_track_started`: store STARTED (`{"pid", "hostname"}`) when a task starts.
+    public var trackStarted = false
     /// `result_expires`, seconds; nil or 0 stores results without expiry.
     public var resultExpires: Double? = 86_400
     /// `task_soft_time_limit`: the default soft limit, seconds.

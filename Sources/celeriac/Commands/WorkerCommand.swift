@@ -1,7 +1,6 @@
 import ArgumentParser
 import Celeriac
 import CeleriacWorker
-import Dispatch
 import Foundation
 import Logging
 
@@ -60,6 +59,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("acks-late"), help: "Ack every task after it ran (task_acks_late).")
     var acksLate = false
 
+    @Flag(name: .customLong("track-started"), help: "Store the STARTED state when a task starts (task_track_started).")
+    var trackStarted = false
+
     @Option(name: .customLong("time-limit"), help: "Default hard time limit in seconds.")
     var timeLimit: Double?
 
@@ -109,6 +111,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.taskEvents = taskEvents
         configuration.stateDB = statedb
         configuration.acksLate = acksLate
+        configuration.trackStarted = trackStarted
         configuration.timeLimit = timeLimit
         configuration.softTimeLimit = softTimeLimit
         configuration.visibilityTimeout = visibilityTimeout
@@ -162,7 +165,7 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await worker.run()
         } catch {
-            logger.critical("cannot start: \(error)")
+            if logfile != nil { logger.critical("cannot start: \(error)") }
             FileHandleOutput.standardError("Error: cannot connect to the broker: \(error)")
             throw ExitCode.failure
         }

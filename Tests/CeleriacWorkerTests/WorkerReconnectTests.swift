@@ -1,0 +1,41 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import CeleriacTestSupport
+import CeleriacWorker
+import Foundation
+import Logging
+import Testing
+
+/// A broker restarted under a running worker: the worker reconnects and goes on.
+@Suite("worker reconnect", .serialized)
+struct WorkerReconnectTests {
+    @Test func theWorkerGoesOnAfterTheBrokerRestarts() async throws {
+        let first = try RedisServer()
+        let port = first.port
+        var configuration = try WorkerConfiguration(broker: first.url())
+        configuration.withoutMingle = true
+        configuration.brokerTimeout = 2
+        var logger = Logger(label: "celeriac.worker.test")
+        logger.logLevel = .critical
+        let worker = Worker(configuration: configuration, registry: DemoTasks.registry, logger: logger)
+        try await worker.start()
+        let run = Task { try await worker.run() }
+        do {
+            let app = try await App(configuration: try Configuration(broker: first.url()))
+            #expect(try await app.producer.send("demo.add", args: [1, 2]).get(timeout: 20) == 3)
+            await app.close()
+        }
+        first.stop()
+        try await Task.sleep(for: .seconds(1))
+        let second = try RedisServer(port: port)
+        defer { second.stop() }
+        let app = try await App(configuration: try Configuration(broker: second.url()))
+        // The queue was declared on the old server only; the worker pops by key either way.
+        #expect(try await app.producer.send("demo.add", args: [20, 22]).get(timeout: 60) == 42)
+        #expect(await worker.isRunning)
+        await worker.requestShutdown()
+        try await run.value
+        await app.close()
+    }
+}
