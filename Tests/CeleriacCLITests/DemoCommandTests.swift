@@ -88,6 +88,15 @@ struct DemoCommandTests {
         #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func withoutATerminalTheDemoRunsHeadless() throws {
+        // ProcessRunner gives no tty: the console cannot start, and the demo says so.
+        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), ["demo", "--duration", "4", "--rate", "20"],
+                                           environment: ["TERM": "dumb"], timeout: 120)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("running headless for 4 s"))
+        #expect(output.stdout.hasPrefix("Demo summary: "))
+    }
+
     @Test func anUnreachableBrokerIsAClearError() throws {
         let port = FreePort.Refusing()
         let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"),

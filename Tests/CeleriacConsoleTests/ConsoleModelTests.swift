@@ -97,6 +97,21 @@ struct ConsoleModelTests {
         let failures = model.failureRows()
         #expect(failures.count == 3)
         #expect(confirmed(.character("Y")) == [.retry(ids: failures.filter(\.stored).map(\.taskID))])
+        // D deletes the selected stored failure; one that is only live has nothing to delete.
+        let storedRow = try #require(failures.firstIndex { $0.stored })
+        model.reduce(.key(.character("g")))
+        for _ in 0..<storedRow { model.reduce(.key(.character("j"))) }
+        #expect(confirmed(.character("D")) == [.deleteFailures(ids: [failures[storedRow].taskID])])
+        if let liveRow = failures.firstIndex(where: { !$0.stored }) {
+            model.reduce(.key(.character("g")))
+            for _ in 0..<liveRow { model.reduce(.key(.character("j"))) }
+            #expect(model.reduce(.key(.character("D"))).isEmpty)
+            #expect(model.resultLine?.isError == true)
+        }
+        // A shutdown is never answered (as in Celery): its outcome is not an error.
+        model.reduce(.outcome(EffectOutcome(effect: .shutdown(worker: "w1@host1"))))
+        #expect(model.resultLine?.isError == false)
+        #expect(model.resultLine?.text.contains("sent (workers do not reply to shutdown)") == true)
         // Rate limit: the command line opens prefilled, the user types the rate.
         model.reduce(.show(.taskTypes))
         model.reduce(.key(.character("l")))
@@ -167,8 +182,8 @@ struct ConsoleModelTests {
     @Test("Outcomes show which workers replied, or that none did")
     func outcomes() throws {
         var model = try ConsoleTestData.sessionModel()
-        model.reduce(.outcome(EffectOutcome(effect: .shutdown(worker: "w1@host1"))))
-        #expect(model.resultLine?.text == "Shut down w1@host1: no worker replied")
+        model.reduce(.outcome(EffectOutcome(effect: .rateLimit(task: "demo.add", rate: "1/s"))))
+        #expect(model.resultLine?.text == "Set the rate limit of demo.add to 1/s: no worker replied")
         #expect(model.resultLine?.isError == true)
         model.reduce(.outcome(EffectOutcome(effect: .revoke(ids: ["a"], terminate: false, signal: "SIGTERM"),
                                             replies: [.init(worker: "w1", text: "tasks flagged as revoked: a"),

@@ -58,6 +58,7 @@ extension KeyMap {
             "failures": [
                 KeyBinding(.character("y"), "task.retry", "retry (marked or selected) failures"),
                 KeyBinding(.character("Y"), "task.retryMatching", "retry every failure matching the filter"),
+                KeyBinding(.character("D"), "failure.delete", "delete (marked or selected) failures from the store"),
                 KeyBinding(.character("e"), "task.editRetry", "edit the arguments and retry"),
             ],
             "workers": [

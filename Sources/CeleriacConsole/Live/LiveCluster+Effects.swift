@@ -59,6 +59,12 @@ extension LiveCluster {
                 return EffectOutcome(effect: effect, page: try await browse(queue: queue, page: page))
             case .retry(let ids):
                 return await retry(effect, ids: ids)
+            case .deleteFailures(let ids):
+                let deleted = try await failures.delete(ids: ids)
+                try? await refreshFailures()
+                return EffectOutcome(effect: effect, replies: [
+                    EffectOutcome.Reply(worker: "broker", text: "deleted \(deleted) of \(ids.count)"),
+                ])
             case .editAndRetry(let id, let args, let kwargs):
                 return await editAndRetry(effect, id: id, args: args, kwargs: kwargs)
             case .setTheme, .openEditor, .quit:
@@ -93,6 +99,7 @@ extension LiveCluster {
         case .revoke(let ids, let terminate, let signal):
             return terminate ? ("terminate", ids.joined(separator: " ") + " (\(signal))") : ("revoke", ids.joined(separator: " "))
         case .retry(let ids): return ("retry", ids.joined(separator: " "))
+        case .deleteFailures(let ids): return ("delete_failures", ids.joined(separator: " "))
         case .editAndRetry(let id, let args, let kwargs): return ("edit_retry", "\(id) args=\(args) kwargs=\(kwargs)")
         case .rateLimit(let task, let rate): return ("rate_limit", "\(task) \(rate)")
         case .timeLimit(let task, let soft, let hard):

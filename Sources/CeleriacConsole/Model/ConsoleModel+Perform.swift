@@ -53,6 +53,7 @@ extension ConsoleModel {
         case "task.terminate": return revokeTargets(terminate: true)
         case "task.retry": return retryTargets(all: false)
         case "task.retryMatching": return retryTargets(all: true)
+        case "failure.delete": return deleteTargets()
         case "task.editRetry": return editTarget()
         case "pane.wrap": detailWraps.toggle()
         case "worker.grow", "worker.shrink", "worker.shutdown":
@@ -173,6 +174,18 @@ extension ConsoleModel {
             return []
         }
         return request(.retry(ids: retriable))
+    }
+
+    private mutating func deleteTargets() -> [Effect] {
+        let ids = targetIDs()
+        guard !ids.isEmpty else { return nothingSelected() }
+        let stored = Set(state.failureStore.map(\.taskID))
+        let kept = ids.filter { stored.contains($0) }
+        guard !kept.isEmpty else {
+            setResult("nothing to delete: the failure store does not hold these", error: true)
+            return []
+        }
+        return request(.deleteFailures(ids: kept))
     }
 
     private mutating func editTarget() -> [Effect] {

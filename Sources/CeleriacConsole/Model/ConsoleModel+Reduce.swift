@@ -163,10 +163,10 @@ extension ConsoleModel {
         }
     }
 
-    /// Effects done on the broker (no worker replies expected).
+    /// Effects no worker replies to: done on the broker, or (shutdown) never answered, as in Celery.
     private func isBrokerSide(_ effect: Effect) -> Bool {
         switch effect {
-        case .retry, .editAndRetry, .purge: true
+        case .retry, .editAndRetry, .purge, .deleteFailures, .shutdown: true
         default: false
         }
     }

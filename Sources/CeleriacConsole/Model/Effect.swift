@@ -4,6 +4,8 @@ public enum Effect: Hashable, Sendable {
     case revoke(ids: [String], terminate: Bool, signal: String)
     /// Re-publish failure-store entries by task id.
     case retry(ids: [String])
+    /// Remove failure-store entries by task id (they are not retried).
+    case deleteFailures(ids: [String])
     /// Re-publish one failure with new arguments (JSON texts, validated by the caller's editor step).
     case editAndRetry(id: String, args: String, kwargs: String)
     case rateLimit(task: String, rate: String)
@@ -38,6 +40,8 @@ public enum Effect: Hashable, Sendable {
             let what = ids.count == 1 ? "task \(ids[0])" : "\(ids.count) tasks"
             return terminate ? "Revoke and terminate (\(signal)) \(what)" : "Revoke \(what)"
         case .retry(let ids): return ids.count == 1 ? "Retry task \(ids[0])" : "Retry \(ids.count) failed tasks"
+        case .deleteFailures(let ids):
+            return ids.count == 1 ? "Delete failure \(ids[0]) from the store" : "Delete \(ids.count) failures from the store"
         case .editAndRetry(let id, _, _): return "Retry task \(id) with new arguments"
         case .rateLimit(let task, let rate): return "Set the rate limit of \(task) to \(rate)"
         case .timeLimit(let task, let soft, let hard):
@@ -90,6 +94,7 @@ public struct EffectOutcome: Hashable, Sendable {
     public var summary: String {
         if let error { return "\(effect.summary): failed: \(error)" }
         if case .browseQueue = effect { return "\(effect.summary): \(page?.messages.count ?? 0) messages" }
+        if replies.isEmpty, case .shutdown = effect { return "\(effect.summary): sent (workers do not reply to shutdown)" }
         if replies.isEmpty { return "\(effect.summary): no worker replied" }
         let errors = replies.filter(\.isError).count
         let first = replies[0].text
