@@ -170,13 +170,24 @@ struct TransportTests {
             try await app.transport.publish(try taskEnvelope("a1", queue: "a"), toQueue: "a", priority: 0)
             try await app.transport.publish(try taskEnvelope("a2", queue: "a"), toQueue: "a", priority: 0)
             try await app.transport.publish(try taskEnvelope("b1", queue: "b"), toQueue: "b", priority: 0)
-            let consumer = Consumer(transport: app.transport, queues: ["a", "b"], prefetch: 0)
+            // One message per BRPOP, as kombu: strict alternation.
+            let consumer = Consumer(transport: app.transport, queues: ["a", "b"], prefetch: 0, batchLimit: 1)
             #expect(await consumer.brpopKeys.prefix(2) == ["a", "b"])
             #expect(try await consumer.next().queue == "a")
             #expect(await consumer.currentQueues == ["b", "a"])
             #expect(try await consumer.next().queue == "b")
             #expect(try await consumer.next().queue == "a")
             await consumer.close()
+            // Batched (the default), the rotation is per batch: all of a's waiting messages,
+            // then b's.
+            for name in ["a3", "a4"] { try await app.transport.publish(try taskEnvelope(name, queue: "a"), toQueue: "a", priority: 0) }
+            try await app.transport.publish(try taskEnvelope("b2", queue: "b"), toQueue: "b", priority: 0)
+            let batched = Consumer(transport: app.transport, queues: ["a", "b"], prefetch: 0)
+            #expect(try await batched.next().queue == "a")
+            #expect(await batched.currentQueues == ["b", "a"])
+            #expect(try await batched.next().queue == "a")
+            #expect(try await batched.next().queue == "b")
+            await batched.close()
         }
     }
 
@@ -238,6 +249,67 @@ struct TransportTests {
             #expect(delivery.deliveryTag == "tag-lost")
             #expect(delivery.redelivered)
             await survivor.close()
+        }
+    }
+}
+
+/// The consumer takes what waits in batches, within its prefetch room, recording each batch
+/// as unacked in one go — and hands the messages out one by one in queue order.
+@Suite("consumer batches")
+struct ConsumerBatchTests {
+    @Test func aBatchStaysWithinThePrefetchAndKeepsOrder() async throws {
+        try await withApp { app, _ in
+            var sent: [String] = []
+            for index in 0..<12 {
+                let result = try await app.producer.send("demo.add", args: [.int(Int64(index)), 1], options: SendOptions(queue: "batch"))
+                sent.append(result.id)
+            }
+            let consumer = Consumer(transport: app.transport, queues: ["batch"], prefetch: 5)
+            var got: [String] = []
+            for _ in 0..<5 {
+                let delivery = try #require(try await consumer.poll())
+                got.append(delivery.envelope.headers["id"]?.stringValue ?? "")
+            }
+            #expect(got == Array(sent.prefix(5)))
+            #expect(await consumer.unackedCount == 5)
+            // Exactly the prefetch left the queue, and all of it is recorded unacked.
+            #expect(try await app.transport.client.llen("batch") == 7)
+            #expect(try await app.transport.client.send(["HLEN", KombuTransport.unackedKey]).int == 5)
+            #expect(try await app.transport.client.send(["ZCARD", KombuTransport.unackedIndexKey]).int == 5)
+            // Restored (as at a warm shutdown), they are first in line again; acking each one
+            // makes room for the next batch, which keeps the order.
+            #expect(try await consumer.restoreUnacked() == 5)
+            #expect(try await app.transport.client.llen("batch") == 12)
+            var again: [String] = []
+            for _ in 0..<12 {
+                let delivery = try #require(try await consumer.poll())
+                again.append(delivery.envelope.headers["id"]?.stringValue ?? "")
+                try await consumer.ack(delivery)
+            }
+            #expect(Set(again.prefix(5)) == Set(sent.prefix(5)))
+            #expect(Array(again.suffix(7)) == Array(sent.suffix(7)))
+            #expect(try await app.transport.client.send(["HLEN", KombuTransport.unackedKey]).int == 0)
+            await consumer.close()
+        }
+    }
+
+    @Test func anUndecodableElementInABatchIsReportedInItsTurn() async throws {
+        try await withApp { app, _ in
+            let good = try await app.producer.send("demo.add", args: [1, 1], options: SendOptions(queue: "mixed"))
+            _ = try await app.transport.client.lpush("mixed", [Array("not an envelope".utf8)])
+            let last = try await app.producer.send("demo.add", args: [2, 2], options: SendOptions(queue: "mixed"))
+            let consumer = Consumer(transport: app.transport, queues: ["mixed"], prefetch: 10)
+            #expect(try await consumer.poll()?.envelope.headers["id"]?.stringValue == good.id)
+            do {
+                _ = try await consumer.poll()
+                Issue.record("the bad element was not reported")
+            } catch ConsumerError.undecodable(let queue, let raw, _) {
+                #expect(queue == "mixed")
+                #expect(raw == Array("not an envelope".utf8))
+            }
+            #expect(try await consumer.poll()?.envelope.headers["id"]?.stringValue == last.id)
+            #expect(await consumer.unackedCount == 2)
+            await consumer.close()
         }
     }
 }

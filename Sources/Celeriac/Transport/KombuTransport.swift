@@ -189,6 +189,23 @@ public final class KombuTransport: Sendable {
         ])
     }
 
+    /// Records several deliveries as unacked in one transaction: one ZADD and one HSET with
+    /// every tag (the batch a consumer popped at once).
+    public func recordUnacked(_ entries: [(tag: String, entry: [UInt8])], at time: Double = Date().timeIntervalSince1970) async throws(RedisError) {
+        guard entries.count > 1 else {
+            if let only = entries.first { try await recordUnacked(tag: only.tag, entry: only.entry, at: time) }
+            return
+        }
+        let score = PythonFloat.repr(time)
+        var zadd: [RedisArgument] = [.string(Self.unackedIndexKey)]
+        var hset: [RedisArgument] = [.string(Self.unackedKey)]
+        for item in entries {
+            zadd += [.string(score), .string(item.tag)]
+            hset += [.string(item.tag), .bytes(item.entry)]
+        }
+        _ = try await client.transaction([RedisCommand("ZADD", arguments: zadd), RedisCommand("HSET", arguments: hset)])
+    }
+
     /// Acks (or rejects without requeue): `MULTI; ZREM; HDEL; EXEC`.
     public func ack(tag: String) async throws(RedisError) {
         _ = try await client.transaction([
