@@ -44,8 +44,8 @@ extension BrokerEngine {
     func rebuildExpiryHeap() {
         var entries: [ExpiryEntry] = []
         for database in databases {
-            for (key, deadline) in database.expires {
-                entries.append(ExpiryEntry(deadline: deadline, db: database.index, key: key))
+            for (key, deadline) in database.expires.storage {
+                entries.append(ExpiryEntry(deadline: deadline, db: database.index, key: key.bytes))
             }
         }
         expiryHeap = Heap(entries)

@@ -2,8 +2,8 @@
 /// keys that have one (milliseconds since the epoch).
 final class Database {
     let index: Int
-    var entries: [[UInt8]: StoredValue] = [:]
-    var expires: [[UInt8]: Int64] = [:]
+    var entries = ByteKeyedTable<StoredValue>()
+    var expires = ByteKeyedTable<Int64>()
 
     init(index: Int) {
         self.index = index
