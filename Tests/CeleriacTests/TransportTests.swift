@@ -253,6 +253,33 @@ struct TransportTests {
     }
 }
 
+/// A consumer that never polls empty still gives a dead consumer's messages back, on a timer.
+@Suite("consumer restore timer")
+struct ConsumerRestoreTimerTests {
+    @Test func aBusyConsumerRestoresMessagesPastTheVisibilityTimeout() async throws {
+        try await withApp(configure: { $0.visibilityTimeout = 0.5 }) { app, _ in
+            try await app.transport.publish(try taskEnvelope("lost"), toQueue: "celery", priority: 0)
+            let crashed = Consumer(transport: app.transport, queues: ["celery"], prefetch: 1)
+            _ = try await crashed.next()
+            await crashed.close()
+            try await Task.sleep(for: .milliseconds(600))
+            // A steady stream: every poll of the survivor finds a message, none is ever empty.
+            let survivor = Consumer(transport: app.transport, queues: ["celery"], prefetch: 0, pollTimeout: 0.1,
+                                    restoreEveryEmptyPolls: 0, batchLimit: 1, restoreInterval: 0.2)
+            var seen: [String] = []
+            for index in 0..<40 where !seen.contains("tag-lost") {
+                try await app.transport.publish(try taskEnvelope("busy\(index)"), toQueue: "celery", priority: 0)
+                let delivery = try await survivor.next()
+                seen.append(delivery.deliveryTag)
+                try await survivor.ack(delivery)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen.contains("tag-lost"))
+            await survivor.close()
+        }
+    }
+}
+
 /// The consumer takes what waits in batches, within its prefetch room, recording each batch
 /// as unacked in one go — and hands the messages out one by one in queue order.
 @Suite("consumer batches")

@@ -26,6 +26,11 @@ public actor Consumer {
     /// consumers: every 10th); 0 turns it off.
     public let restoreEveryEmptyPolls: Int
     private var emptyPolls = 0
+    /// Seconds between visibility-restore rounds while messages keep arriving (kombu restores
+    /// on a timer too, not only when idle): a busy queue never polls empty, and a dead
+    /// consumer's messages must still come back. 0 turns the timer off.
+    public let restoreInterval: Double
+    private var lastRestore = ContinuousClock.now
     /// Deliveries popped in the last batch and not yet handed out (already recorded unacked),
     /// or the decoding error of an element, in queue order.
     private var ready: [Result<Delivery, ConsumerError>] = []
@@ -38,8 +43,9 @@ public actor Consumer {
     /// A consumer of `queues`. It opens its own connection for BRPOP.
     public init(transport: KombuTransport, queues: [String], prefetch: Int,
                 strategy: Configuration.QueueOrderStrategy = .roundRobin, pollTimeout: Double = 1,
-                restoreEveryEmptyPolls: Int = 10, batchLimit: Int = 32)
+                restoreEveryEmptyPolls: Int = 10, batchLimit: Int = 32, restoreInterval: Double = 10)
     {
+        self.restoreInterval = max(0, restoreInterval)
         self.batchLimit = max(1, batchLimit)
         self.restoreEveryEmptyPolls = max(0, restoreEveryEmptyPolls)
         self.transport = transport
@@ -111,6 +117,7 @@ public actor Consumer {
         }
         let queue = Priority.queueName(fromKey: popped.key)
         rotate(served: queue)
+        await restoreVisibleIfTimerDue()
         var raws = [popped.value]
         let room = min(batchLimit, prefetch > 0 ? prefetch - unacked.count : batchLimit) - 1
         if room > 0, let more = try? await transport.client.send(["RPOP", popped.key, String(room)]).array {
@@ -213,6 +220,18 @@ public actor Consumer {
         guard restoreEveryEmptyPolls > 0 else { return }
         emptyPolls += 1
         guard emptyPolls % restoreEveryEmptyPolls == 0 else { return }
+        do {
+            let restored = try await transport.restoreVisible()
+            if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
+        } catch {
+            transport.logger.warning("visibility restore failed: \(error)")
+        }
+    }
+
+    /// The timed visibility-restore round, for consumers that never poll empty.
+    private func restoreVisibleIfTimerDue() async {
+        guard restoreInterval > 0, ContinuousClock.now - lastRestore > .milliseconds(Int(restoreInterval * 1000)) else { return }
+        lastRestore = .now
         do {
             let restored = try await transport.restoreVisible()
             if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
