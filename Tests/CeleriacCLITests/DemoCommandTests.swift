@@ -77,6 +77,59 @@ struct DemoCommandTests {
         #expect(processes(containing: "worker --broker \(url)").isEmpty)
     }
 
+    func redis(_ server: RedisServer, _ arguments: [String]) throws -> [String] {
+        let cli = try #require(ProjectPaths.which("redis-cli"))
+        let output = try ProcessRunner.run(cli, ["-p", String(server.port), "--no-raw"] + arguments)
+        return output.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// The task ids of the messages unacked now, by delivery tag.
+    func unackedTasks(_ server: RedisServer) throws -> [String: String] {
+        let cli = try #require(ProjectPaths.which("redis-cli"))
+        let output = try ProcessRunner.run(cli, ["-p", String(server.port), "--json", "HGETALL", "unacked"])
+        guard let pairs = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String] else { return [:] }
+        var ids: [String: String] = [:]
+        for (tag, entry) in pairs {
+            guard let fields = try JSONSerialization.jsonObject(with: Data(entry.utf8)) as? [Any],
+                  let envelope = fields.first as? [String: Any], let headers = envelope["headers"] as? [String: Any],
+                  let id = headers["id"] as? String else { continue }
+            ids[tag] = id
+        }
+        return ids
+    }
+
+    @Test func aKilledWorkersAcksLateTasksComeBackAndRun() throws {
+        let server = try RedisServer()
+        defer { server.stop() }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path
+        defer { unlink(log) }
+        let demo = try ChildProcess(ProjectPaths.executable("celeriac").path,
+                                    ["demo", "--no-console", "--broker", server.url(), "--duration", "80", "--rate", "40", "--seed", "4"],
+                                    output: log)
+        defer { demo.signalGroup(SIGKILL) }
+        _ = try #require(waitForBrokerURL(in: log), "the demo did not start")
+        usleep(4_000_000)
+        let victim = try #require(processes(containing: "worker --broker \(server.url())").first { pid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("demo2@")
+        })
+        kill(victim, SIGKILL)
+        let atKill = try unackedTasks(server)
+        // Live workers ack within seconds; what is still unacked 20 s later was the dead one's.
+        usleep(20_000_000)
+        let stillThere = try unackedTasks(server)
+        let orphans = atKill.filter { stillThere[$0.key] != nil }
+        #expect(!orphans.isEmpty, "the killed worker held no acks-late task")
+        // Past the 30 s visibility timeout the survivor puts them back and runs them.
+        let deadline = Date().addingTimeInterval(60)
+        var missing = Set(orphans.values)
+        while Date() < deadline, !missing.isEmpty {
+            missing = missing.filter { id in (try? redis(server, ["EXISTS", "celery-task-meta-\(id)"]))?.first != "(integer) 1" }
+            usleep(500_000)
+        }
+        #expect(missing.isEmpty, "never ran again: \(missing)")
+        #expect(demo.wait(timeout: 120) == 0)
+    }
+
     @Test(arguments: [
         ["demo", "--workers", "0"],
         ["demo", "--rate=-1"],
