@@ -155,12 +155,15 @@ struct ClusterStateTests {
         var state = ClusterState()
         state.apply(.snapshot(NodeSnapshot(hostname: "w1", active: [SnapshotTask(id: "a1", name: "demo.sleep", args: "(5,)")],
                                            pid: 42, poolKind: "prefork", poolSize: 4, queues: ["celery"],
-                                           registered: ["demo.sleep"], rateLimits: ["demo.sleep": "5/m"],
-                                           conf: ["x": "1"])), now: 50)
+                                           registered: ["demo.sleep", "demo.never_ran", "celery.chord_unlock"],
+                                           rateLimits: ["demo.sleep": "5/m"], conf: ["x": "1"])), now: 50)
         #expect(state.workers["w1"]?.poolSize == 4)
         #expect(state.workers["w1"]?.isOnline(now: 51) == true)
         #expect(state.tasks["a1"]?.phase == .started)
         #expect(state.taskTypes["demo.sleep"]?.rateLimit == "5/m")
+        // Registered names are task types before they first run (Celery's own are left out).
+        #expect(state.taskTypes["demo.never_ran"]?.counts.reduce(0, +) == 0)
+        #expect(state.taskTypes["celery.chord_unlock"] == nil)
         #expect(state.queues["celery"] != nil)
     }
 

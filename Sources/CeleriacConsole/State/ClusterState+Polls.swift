@@ -15,7 +15,13 @@ extension ClusterState {
             worker.queues = queues.sorted()
             for queue in queues where self.queues[queue] == nil { self.queues[queue] = QueueRecord(name: queue) }
         }
-        if let registered = snapshot.registered { worker.registered = registered.sorted() }
+        if let registered = snapshot.registered {
+            worker.registered = registered.sorted()
+            // Every registered task is a task type, so it can be rate-limited before it first runs.
+            for name in registered where !name.hasPrefix("celery.") && taskTypes[name] == nil {
+                taskTypes[name] = TaskTypeStats(name: name)
+            }
+        }
         if let conf = snapshot.conf { worker.conf = conf.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) } }
         // A worker that answers remote control is alive now, even before its next heartbeat.
         if worker.lastHeartbeat == nil { worker.lastHeartbeat = now }
