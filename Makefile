@@ -26,7 +26,13 @@ release: bootstrap
 bench:
 	@scripts/bootstrap.sh --test
 	$(SWIFT) build -c release
-	.build/release/celeriac-bench redis-client $(if $(QUICK),--quick,)
+	@for scenario in redis-client broker enqueue worker; do \
+		echo "== celeriac-bench $$scenario"; \
+		.build/release/celeriac-bench $$scenario $(if $(QUICK),--quick,) || exit 1; \
+	done
+	@echo "== celeriac-console-bench"
+	.build/release/celeriac-console-bench speed
+	.build/release/celeriac-console-bench memory
 
 fuzz:
 	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)
