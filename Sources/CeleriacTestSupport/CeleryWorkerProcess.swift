@@ -30,7 +30,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
         }
         self.nodename = nodename
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celery-worker-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var env: [String: String] = [
             "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": backend ?? broker,
             "PYTHONPATH": Self.tasksFolder.path, "PYTHONUNBUFFERED": "1",

@@ -25,7 +25,7 @@ public final class TmuxSession: @unchecked Sendable {
         // `remain-on-exit` keeps the pane after the program ends so its last screen and exit
         // status can still be read; set from the config so it holds from the first instant.
         config = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).conf").path
-        FileManager.default.createFile(atPath: config, contents: Data("set -g remain-on-exit on\n".utf8))
+        _ = FileManager.default.createFile(atPath: config, contents: Data("set -g remain-on-exit on\n".utf8))
         // The pane's shell writes the program's exit status to a file: tmux's own
         // `pane_dead_status` appears only once its server has reaped the child, which on a
         // loaded machine can come long after the pane is marked dead.

@@ -52,7 +52,7 @@ struct ConsoleE2ETests {
 
         init(broker: String, arguments: [String]) throws {
             logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             process = try ChildProcess(ProjectPaths.executable("celeriac").path,
                                        ["worker", "--broker", broker, "--without-mingle"] + arguments, output: logFile.path)
             let deadline = Date().addingTimeInterval(30)

@@ -20,7 +20,7 @@ struct WorkerBinaryTests {
 
         init(_ arguments: [String]) throws {
             logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             process = try ChildProcess(ProjectPaths.executable("celeriac").path, ["worker"] + arguments, output: logFile.path)
         }
 
