@@ -41,7 +41,9 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         if server.connectionCount >= server.configuration.maxClients {
             var buffer = context.channel.allocator.buffer(capacity: 48)
             buffer.writeString("-ERR max number of clients reached\r\n")
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+            // The channel, not the context, goes into the completion: a context is not Sendable.
+            let refused = context.channel
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in refused.close(promise: nil) }
             closing = true
             return
         }
