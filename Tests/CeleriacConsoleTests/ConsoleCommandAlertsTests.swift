@@ -26,12 +26,14 @@ struct ConsoleCommandAlertsTests {
 
             [rules.gone]
             kind = "heartbeat_missing"
+            bell = true
+            run = "notify-send 'worker gone'"
             """, file: "alerts.toml")
         #expect(rules == [
             AlertRule(name: "celery-backlog", condition: .queueDepthAbove(queue: "celery", depth: 100, duration: 30)),
             AlertRule(name: "failing", condition: .failureRateAbove(task: "demo.*", ratio: 0.25, minimum: 5)),
             AlertRule(name: "any-failing", condition: .failureRateAbove(task: "*", ratio: 0.5, minimum: 10)),
-            AlertRule(name: "gone", condition: .heartbeatMissing(worker: "*")),
+            AlertRule(name: "gone", condition: .heartbeatMissing(worker: "*"), bell: true, command: "notify-send 'worker gone'"),
         ])
         #expect(try AlertRuleLoader.parse("", file: "empty.toml").isEmpty)
     }
@@ -44,6 +46,8 @@ struct ConsoleCommandAlertsTests {
         ("[rules.x]\nkind = \"queue_latency\"\n", "a.toml:2: rules.x.kind: queue_latency is not available"),
         ("[rules.x]\nkind = \"heartbeat_missing\"\nqueue = \"celery\"\n", "a.toml:3: rules.x.queue: unknown key \"queue\""),
         ("[rules.x]\nabove = 3\n", "a.toml:1: rules.x: missing kind"),
+        ("[rules.x]\nkind = \"heartbeat_missing\"\nbell = \"yes\"\n", "a.toml:3: rules.x.bell: must be true or false"),
+        ("[rules.x]\nkind = \"heartbeat_missing\"\nrun = \"\"\n", "a.toml:3: rules.x.run: must be a non-empty string"),
         ("[rules.x]\nkind = \"queue_depth\"\n", "a.toml:1: rules.x: a queue_depth rule needs above"),
         ("[rulez.x]\nkind = 1\n", "a.toml:1: rulez: unknown key \"rulez\""),
         ("[rules.x\nkind = 1\n", "a.toml:1: TOML syntax error"),

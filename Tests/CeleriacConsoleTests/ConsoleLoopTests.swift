@@ -78,6 +78,37 @@ struct ConsoleLoopTests {
         #expect(try #require(terminal.lastScreen).text().contains("80×24"))
     }
 
+    @Test func anAlertRingsAndRunsItsCommandOnceWhenItStartsFiring() throws {
+        let recording = try ConsoleTestData.recording()
+        let start = recording.inputs.first?.time ?? 0
+        let clock = FakeClock(start)
+        let terminal = MemoryTerminal(size: TerminalSize(width: 120, height: 40))
+        let rules = [
+            AlertRule(name: "backlog", condition: .queueDepthAbove(queue: "*", depth: 0, duration: 0), bell: true,
+                      command: "notify-send backlog"),
+            AlertRule(name: "quiet", condition: .queueDepthAbove(queue: "*", depth: 0, duration: 0)),
+        ]
+        final class Calls: @unchecked Sendable { var alerts: [FiringAlert] = [] }
+        let calls = Calls()
+        let loop = ConsoleLoop(
+            model: ConsoleModel(state: ClusterState(alertRules: rules), now: start), terminal: terminal,
+            source: ReplaySource(recording: recording, speed: 100), clock: { clock.now },
+            onAlert: { rule, alert in
+                #expect(rule.name == "backlog")
+                calls.alerts.append(alert)
+            })
+        advance(loop, clock, steps: 30)
+        let firing = loop.model.state.alerts.filter { $0.rule == "backlog" }
+        #expect(!firing.isEmpty)
+        // One bell and one command per alert that starts firing, for the rule that asks; the
+        // silent rule rings nothing; an alert that stays on does not ring on every frame.
+        #expect(terminal.bells == calls.alerts.count)
+        #expect(Set(firing.map(\.subject)).isSubset(of: Set(calls.alerts.map(\.subject))))
+        advance(loop, clock, steps: 30)
+        #expect(terminal.bells == calls.alerts.count)
+        #expect(terminal.bells < 20)
+    }
+
     @Test func quitEndsTheLoop() throws {
         let (loop, _, clock) = try makeLoop(keys: [.character("q")])
         clock.now += 1

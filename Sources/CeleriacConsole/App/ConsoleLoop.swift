@@ -11,14 +11,20 @@ public final class ConsoleLoop {
     /// Opens text in an editor and returns the edited text (nil when the editor failed or the
     /// user quit without saving). The curses app suspends the screen around it.
     private let editText: ((String) -> String?)?
+    /// Called once when an alert starts firing, for rules with a command to run.
+    private let onAlert: ((AlertRule, FiringAlert) -> Void)?
+    /// The alerts firing after the last turn, by rule and subject.
+    private var firing: Set<String> = []
     private var drawnVersion = -1
     private var lastDraw = -Double.infinity
     private var lastTick = -Double.infinity
 
     public init(
         model: ConsoleModel, terminal: any Terminal, source: any ConsoleDataSource, clock: @escaping () -> Double,
-        maxFPS: Double = 10, themes: ThemeLoader = ThemeLoader(), editText: ((String) -> String?)? = nil
+        maxFPS: Double = 10, themes: ThemeLoader = ThemeLoader(), editText: ((String) -> String?)? = nil,
+        onAlert: ((AlertRule, FiringAlert) -> Void)? = nil
     ) {
+        self.onAlert = onAlert
         self.model = model
         self.terminal = terminal
         self.source = source
@@ -45,7 +51,22 @@ public final class ConsoleLoop {
             lastTick = now
             _ = model.reduce(.tick(now: now))
         }
+        announceNewAlerts()
         redrawIfDue(now: now)
+    }
+
+    /// Rings the bell and runs the command of each alert that started firing since the last
+    /// turn — once per firing, not on every frame it stays on.
+    private func announceNewAlerts() {
+        let alerts = model.state.alerts
+        let now = Set(alerts.map { $0.rule + "\u{0}" + $0.subject })
+        defer { firing = now }
+        guard now != firing else { return }
+        for alert in alerts where !firing.contains(alert.rule + "\u{0}" + alert.subject) {
+            guard let rule = model.state.alertRules.first(where: { $0.name == alert.rule }) else { continue }
+            if rule.bell { terminal.bell() }
+            if rule.command != nil { onAlert?(rule, alert) }
+        }
     }
 
     private func handle(_ key: Key) {

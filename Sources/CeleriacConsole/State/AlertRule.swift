@@ -15,10 +15,17 @@ public struct AlertRule: Hashable, Sendable {
 
     public var name: String
     public var condition: Condition
+    /// Ring the terminal bell when the alert starts firing.
+    public var bell: Bool
+    /// A shell command run when the alert starts firing (with `CELERIAC_ALERT`,
+    /// `CELERIAC_ALERT_SUBJECT` and `CELERIAC_ALERT_MESSAGE` in its environment).
+    public var command: String?
 
-    public init(name: String, condition: Condition) {
+    public init(name: String, condition: Condition, bell: Bool = false, command: String? = nil) {
         self.name = name
         self.condition = condition
+        self.bell = bell
+        self.command = command
     }
 }
 

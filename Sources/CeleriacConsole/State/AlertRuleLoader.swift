@@ -58,7 +58,14 @@ public enum AlertRuleLoader {
             guard let rule = rules[name]?.table else {
                 throw reader.error(path, "a rule must be a table ([rules.\(name)] with kind = ...)")
             }
-            result.append(AlertRule(name: name, condition: try reader.condition(rule, at: path)))
+            let condition = try reader.condition(rule, at: path)
+            var bell = false
+            if let value = rule["bell"] {
+                guard let flag = value.bool else { throw reader.error(path + ["bell"], "must be true or false") }
+                bell = flag
+            }
+            let command = try reader.string(rule["run"], at: path + ["run"])
+            result.append(AlertRule(name: name, condition: condition, bell: bell, command: command))
         }
         return result
     }
@@ -97,21 +104,21 @@ public enum AlertRuleLoader {
             let condition: AlertRule.Condition
             switch kind {
             case "queue_depth":
-                allowed = ["kind", "queue", "above", "for"]
+                allowed = ["kind", "queue", "above", "for", "bell", "run"]
                 guard let above = try count(rule["above"], at: path + ["above"]) else {
                     throw error(path, "a queue_depth rule needs above = N (messages)")
                 }
                 condition = .queueDepthAbove(queue: try string(rule["queue"], at: path + ["queue"]) ?? "*", depth: above,
                                              duration: try seconds(rule["for"], at: path + ["for"]) ?? 0)
             case "failure_rate":
-                allowed = ["kind", "task", "above", "minimum"]
+                allowed = ["kind", "task", "above", "minimum", "bell", "run"]
                 guard let above = try ratio(rule["above"], at: path + ["above"]) else {
                     throw error(path, "a failure_rate rule needs above = 0.25 or \"25%\"")
                 }
                 condition = .failureRateAbove(task: try string(rule["task"], at: path + ["task"]) ?? "*", ratio: above,
                                               minimum: try count(rule["minimum"], at: path + ["minimum"]) ?? 10)
             case "heartbeat_missing":
-                allowed = ["kind", "worker"]
+                allowed = ["kind", "worker", "bell", "run"]
                 condition = .heartbeatMissing(worker: try string(rule["worker"], at: path + ["worker"]) ?? "*")
             case "queue_latency":
                 throw error(path + ["kind"], "queue_latency is not available: Celery messages carry no time they were "

@@ -272,8 +272,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             let wallStart = Date().timeIntervalSince1970
             clock = { streamStart + (Date().timeIntervalSince1970 - wallStart) * speed }
         }
+        let alertCommands = AlertCommandRunner()
         let loop = ConsoleLoop(model: model, terminal: terminal, source: source, clock: clock, themes: themes,
-                               editText: { text in terminal.suspended { edit(text) } })
+                               editText: { text in terminal.suspended { edit(text) } },
+                               onAlert: { alertCommands.run($0, $1) })
         loop.run()
         terminal.restore()
         await live?.stop()

@@ -1,0 +1,20 @@
+import CeleriacConsole
+import CeleriacWorker
+import Foundation
+
+/// Runs an alert rule's `run` command when the alert starts firing: `/bin/sh -c COMMAND` with
+/// the alert in its environment and its output discarded (it must not draw over the console).
+/// Commands still running when the console quits are stopped with it.
+final class AlertCommandRunner {
+    private var running: [SpawnedProcess] = []
+
+    func run(_ rule: AlertRule, _ alert: FiringAlert) {
+        guard let command = rule.command else { return }
+        running.removeAll { !$0.isRunning }
+        let environment = ["CELERIAC_ALERT": rule.name, "CELERIAC_ALERT_SUBJECT": alert.subject,
+                           "CELERIAC_ALERT_MESSAGE": alert.message]
+        if let process = try? SpawnedProcess("/bin/sh", ["-c", command], environment: environment) {
+            running.append(process)
+        }
+    }
+}
