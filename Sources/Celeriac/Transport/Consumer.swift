@@ -220,18 +220,18 @@ public actor Consumer {
         guard restoreEveryEmptyPolls > 0 else { return }
         emptyPolls += 1
         guard emptyPolls % restoreEveryEmptyPolls == 0 else { return }
-        do {
-            let restored = try await transport.restoreVisible()
-            if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
-        } catch {
-            transport.logger.warning("visibility restore failed: \(error)")
-        }
+        await restoreRound()
     }
 
     /// The timed visibility-restore round, for consumers that never poll empty.
     private func restoreVisibleIfTimerDue() async {
         guard restoreInterval > 0, ContinuousClock.now - lastRestore > .milliseconds(Int(restoreInterval * 1000)) else { return }
         lastRestore = .now
+        await restoreRound()
+    }
+
+    /// One visibility-restore round; a failure is logged and tried again at the next turn.
+    private func restoreRound() async {
         do {
             let restored = try await transport.restoreVisible()
             if !restored.isEmpty { transport.logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
