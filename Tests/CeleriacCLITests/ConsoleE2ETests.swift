@@ -45,38 +45,13 @@ struct ConsoleE2ETests {
         return line.replacingOccurrences(of: "│", with: " ").split(separator: " ").map(String.init)
     }
 
-    /// A `celeriac worker` child, killed at the end.
-    final class CeleriacWorker: @unchecked Sendable {
-        let process: ChildProcess
-        let logFile: URL
-
-        init(broker: String, arguments: [String]) throws {
-            logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            process = try ChildProcess(ProjectPaths.executable("celeriac").path,
-                                       ["worker", "--broker", broker, "--without-mingle"] + arguments, output: logFile.path)
-            let deadline = Date().addingTimeInterval(30)
-            while !log.contains("ready") {
-                guard process.isRunning, Date() < deadline else { throw ScreenWait(description: "celeriac worker not ready:\n\(log)") }
-                usleep(50_000)
-            }
-        }
-
-        var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
-
-        func stop() {
-            _ = process.terminate(grace: 10)
-            try? FileManager.default.removeItem(at: logFile)
-        }
-    }
-
     @Test func watchRevokeRetryEditRateLimitPurgeAuditAndQuit() async throws {
         let server = try RedisServer()
         defer { server.stop() }
         let worker = try CeleryWorkerProcess(broker: server.url())
         defer { worker.stop() }
         // The Celeriac worker consumes its own queue and keeps what fails for good.
-        let celeriacWorker = try CeleriacWorker(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
+        let celeriacWorker = try CeleriacWorkerProcess(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
         defer { celeriacWorker.stop() }
         let broker = ["--broker", server.url()]
         // demo.flaky(21) sent as its 19th retry runs out of retries and lands in the failure

@@ -9,33 +9,6 @@ import Testing
 /// built binary), which keeps what failed for good in the failure store.
 @Suite("live data source: the failure store", .serialized)
 struct LiveFailuresTests {
-    /// A `celeriac worker` child, killed at the end.
-    final class CeleriacWorker: @unchecked Sendable {
-        let process: ChildProcess
-        let logFile: URL
-
-        init(broker: String, arguments: [String]) throws {
-            logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            process = try ChildProcess(ProjectPaths.executable("celeriac").path,
-                                       ["worker", "--broker", broker, "--without-mingle"] + arguments, output: logFile.path)
-            let deadline = Date().addingTimeInterval(30)
-            while !log.contains("ready") {
-                guard process.isRunning, Date() < deadline else {
-                    throw LiveHarness.Timeout(description: "celeriac worker did not become ready:\n\(log)")
-                }
-                usleep(50_000)
-            }
-        }
-
-        var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
-
-        func stop() {
-            _ = process.terminate(grace: 10)
-            try? FileManager.default.removeItem(at: logFile)
-        }
-    }
-
     /// Waits until the task's stored result is a success (a retried task's result is its
     /// failure until the retry has run), then checks the value.
     func succeeded(_ result: AsyncResult, with value: JSONValue) async throws {
@@ -50,7 +23,7 @@ struct LiveFailuresTests {
     @Test func failuresAreListedAndRetriedWithTheirOwnOrNewArguments() async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleriacWorker(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
+        let worker = try CeleriacWorkerProcess(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
         defer { worker.stop() }
         let live = try await LiveHarness(server: server)
         live.start()
