@@ -83,17 +83,7 @@ struct ControlFixtureStateTests {
         let oid = try #require(fixture["request"]?["decoded"]?["body"]?["reply_to"]?["routing_key"]?.stringValue)
         try await withControlCluster(["w1@host1"], options: ControlServer.Options(expiryGrace: 1e10)) { (cluster: ControlCluster) async throws in
             try await Self.arrange(cluster.target, fixture: name, reply: pythonReply)
-            let transport = cluster.app.transport
-            let queue = ControlMessage.replyQueue(oid: oid)
-            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.replyExchange, routingKey: oid,
-                                             expiresMilliseconds: 10_000)
-            _ = try await transport.client.publish(transport.fanoutChannel(exchange: ControlMessage.exchange, routingKey: ""),
-                                                   Array(request.utf8))
-            let blocking = transport.client.blockingClient()
-            let popped = try await blocking.brpop(keys: Priority.brpopKeys([queue]), timeout: 5)
-            await blocking.close()
-            try await transport.deleteQueue(queue, exchange: ControlMessage.replyExchange, routingKey: oid)
-            let raw = try #require(popped?.value)
+            let raw = try #require(try await cluster.replyToRawRequest(request, oid: oid))
             var ours = try #require(try JSONParser.parse(raw).objectValue)
             // Captured mid-session, the Python mailbox clock was further on than ours (the
             // clock itself is checked by the replays of fresh captures); the tag is random.

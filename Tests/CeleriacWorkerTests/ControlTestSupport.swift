@@ -123,3 +123,21 @@ struct MissingProgram: Error, CustomStringConvertible {
     var name: String
     var description: String { "\(name) not found (set CELERIAC_VENV for the Celery virtualenv, build the celeriac product)" }
 }
+
+extension ControlCluster {
+    /// Publishes a raw request (as captured from Python) on the pidbox channel and returns the
+    /// first reply on its reply queue `oid`, or nil after five seconds; the queue is removed.
+    func replyToRawRequest(_ request: String, oid: String) async throws -> [UInt8]? {
+        let transport = app.transport
+        let queue = ControlMessage.replyQueue(oid: oid)
+        try await transport.bindExpiring(queue: queue, exchange: ControlMessage.replyExchange, routingKey: oid,
+                                         expiresMilliseconds: 10_000)
+        _ = try await transport.client.publish(transport.fanoutChannel(exchange: ControlMessage.exchange, routingKey: ""),
+                                               Array(request.utf8))
+        let blocking = transport.client.blockingClient()
+        let popped = try await blocking.brpop(keys: Priority.brpopKeys([queue]), timeout: 5)
+        await blocking.close()
+        try await transport.deleteQueue(queue, exchange: ControlMessage.replyExchange, routingKey: oid)
+        return popped?.value
+    }
+}

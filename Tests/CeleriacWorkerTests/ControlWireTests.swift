@@ -104,19 +104,9 @@ struct ControlWireTests {
         let oid = try #require(fixture["request"]?["decoded"]?["body"]?["reply_to"]?["routing_key"]?.stringValue)
         // The capture is old: its `expires` header has long passed.
         try await withControlCluster(["w1@host1"], options: ControlServer.Options(expiryGrace: 1e10)) { (cluster: ControlCluster) async throws in
-            let transport = cluster.app.transport
-            let queue = ControlMessage.replyQueue(oid: oid)
-            try await transport.bindExpiring(queue: queue, exchange: ControlMessage.replyExchange, routingKey: oid,
-                                             expiresMilliseconds: 10_000)
-            _ = try await transport.client.publish(transport.fanoutChannel(exchange: ControlMessage.exchange, routingKey: ""),
-                                                   Array(request.utf8))
-            let blocking = transport.client.blockingClient()
-            let popped = try await blocking.brpop(keys: Priority.brpopKeys([queue]), timeout: 5)
-            await blocking.close()
-            try await transport.deleteQueue(queue, exchange: ControlMessage.replyExchange, routingKey: oid)
-            let raw = try #require(popped?.value)
+            let raw = try #require(try await cluster.replyToRawRequest(request, oid: oid))
             #expect(expected.first == "LPUSH")
-            #expect(expected.dropFirst().first?.stringValue == queue)
+            #expect(expected.dropFirst().first?.stringValue == ControlMessage.replyQueue(oid: oid))
             let pythonBytes = try #require(expected.last?.stringValue)
             let python = try JSONParser.parse(pythonBytes)
             let tag = try #require(python["properties"]?["delivery_tag"]?.stringValue)
