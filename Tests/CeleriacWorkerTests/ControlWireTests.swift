@@ -46,6 +46,24 @@ struct ControlWireTests {
         }
     }
 
+    /// kombu's mailbox clock: each request carries the next value (1); the server adjusts to
+    /// max(its own, the request's) + 1 (2) and forwards once more for its reply (3); the
+    /// client adjusts past that (4). The next request carries 5, the reply 7, the client 8.
+    @Test func requestsCarryAMailboxClockThatRepliesAdvance() async throws {
+        try await withControlCluster([Self.w1]) { (cluster: ControlCluster) async throws in
+            let clock = MailboxClock()
+            let control = ControlClient(transport: cluster.app.transport, clock: clock)
+            _ = try await control.broadcast(.ping, destination: [Self.w1], timeout: 5)
+            #expect(clock.current == 4)
+            _ = try await control.broadcast(.ping, destination: [Self.w1], timeout: 5)
+            #expect(clock.current == 8)
+            // The app shares one clock between the clients it hands out.
+            _ = try await cluster.app.control().broadcast(.ping, destination: [Self.w1], timeout: 5)
+            _ = try await cluster.app.control().broadcast(.ping, destination: [Self.w1], timeout: 5)
+            #expect(cluster.app.mailboxClock.current > 8)
+        }
+    }
+
     @Test func malformedRequestsAreLoggedAndSkipped() async throws {
         try await withControlCluster { (cluster: ControlCluster) async throws in
             let transport = cluster.app.transport

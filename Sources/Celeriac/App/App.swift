@@ -20,6 +20,8 @@ public final class App: Sendable {
     public let origin: String
     /// The host name events and origins use.
     public let hostname: String
+    /// The mailbox clock of this app's remote-control clients.
+    public let mailboxClock = MailboxClock()
     /// This process's reply oid, sent as `reply_to` (Celery's `app.thread_oid`).
     public let replyOID: String
 
@@ -75,7 +77,7 @@ public final class App: Sendable {
     public func result(_ id: String) -> AsyncResult { AsyncResult(id: id, backend: results) }
 
     /// A remote-control client.
-    public func control() -> ControlClient { ControlClient(transport: transport, logger: logger) }
+    public func control() -> ControlClient { ControlClient(transport: transport, clock: mailboxClock, logger: logger) }
 
     /// Closes every connection.
     public func close() async {

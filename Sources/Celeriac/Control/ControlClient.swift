@@ -10,6 +10,8 @@ import Logging
 public struct ControlClient: Sendable {
     /// The transport.
     public let transport: KombuTransport
+    /// The mailbox clock requests carry and replies adjust.
+    public let clock: MailboxClock
     let logger: Logger
 
     /// One worker's reply.
@@ -26,9 +28,10 @@ public struct ControlClient: Sendable {
         }
     }
 
-    /// A client on `transport`.
-    public init(transport: KombuTransport, logger: Logger = Logger(label: "celeriac.control")) {
+    /// A client on `transport` whose requests carry `clock`.
+    public init(transport: KombuTransport, clock: MailboxClock = MailboxClock(), logger: Logger = Logger(label: "celeriac.control")) {
         self.transport = transport
+        self.clock = clock
         self.logger = logger
     }
 
@@ -58,7 +61,7 @@ public struct ControlClient: Sendable {
         let request = ControlRequest(method: method, arguments: arguments, destination: destination, pattern: pattern,
                                      matcher: matcher, ticket: ticket,
                                      replyTo: ControlRequest.ReplyTo(exchange: exchange, routingKey: oid))
-        let envelope = ControlMessage.requestEnvelope(request, clock: 1, expires: Date().timeIntervalSince1970 + timeout,
+        let envelope = ControlMessage.requestEnvelope(request, clock: clock.forward(), expires: Date().timeIntervalSince1970 + timeout,
                                                       deliveryTag: UUID().uuidString.lowercased())
         let blocking = transport.client.blockingClient()
         var replies: [Reply] = []
@@ -75,6 +78,7 @@ public struct ControlClient: Sendable {
                 do {
                     let reply = try ControlMessage.decodeReply(popped.value)
                     guard reply.ticket == ticket else { continue }
+                    clock.adjust(reply.clock)
                     replies.append(Reply(nodename: reply.nodename, result: reply.result))
                     deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
                 } catch {
@@ -96,7 +100,7 @@ public struct ControlClient: Sendable {
                      matcher: String? = nil) async throws(RedisError)
     {
         let request = ControlRequest(command: command, destination: destination, pattern: pattern, matcher: matcher)
-        let envelope = ControlMessage.requestEnvelope(request, clock: 1, expires: Date().timeIntervalSince1970 + 1,
+        let envelope = ControlMessage.requestEnvelope(request, clock: clock.forward(), expires: Date().timeIntervalSince1970 + 1,
                                                       deliveryTag: UUID().uuidString.lowercased())
         try await transport.publishFanout(envelope.encoded(), exchange: ControlMessage.exchange, routingKey: "")
     }
