@@ -262,6 +262,28 @@ struct WorkerRuntimeTests {
         }
     }
 
+    /// Celery 5.7's `revoke` stores REVOKED for ids the worker does not hold, unless a
+    /// ready state is stored or another worker has started the task.
+    @Test func revokeMarksTasksHeldNowhereAsCeleryDoes() async throws {
+        try await WorkerHarness.with { harness in
+            let done = try await harness.producer.send("demo.add", args: [2, 2])
+            #expect(try await done.get(timeout: 20) == 4)
+            let startedKey = ResultMeta.key(forTaskID: "started-elsewhere")
+            let started = ResultMeta(taskID: "started-elsewhere", status: .started, result: ["pid": 1], dateDone: nil)
+            _ = try await harness.client.send(["SET", startedKey, String(decoding: started.encoded(), as: UTF8.self)])
+            // Marked in order: once the last id is marked, the others were looked at.
+            _ = await harness.worker.revoke([done.id, "started-elsewhere", "queued-elsewhere"], terminate: false, signal: "TERM")
+            let meta = try await harness.app.result("queued-elsewhere").wait(timeout: 20)
+            #expect(meta.status == .revoked)
+            #expect(meta.exception == .taskRevoked("revoked"))
+            #expect(meta.raw.members.map(\.key) == ["status", "result", "traceback", "children", "date_done", "task_id"])
+            #expect(meta.raw["children"] == .null)
+            #expect(try await done.get(timeout: 5) == 4)
+            let stillStarted = try await harness.client.get(startedKey).map { try ResultMeta.decode($0) }
+            #expect(stillStarted?.status == .started)
+        }
+    }
+
     @Test func timeLimitsFailTheTask() async throws {
         try await WorkerHarness.with { harness in
             #expect(await harness.worker.setTimeLimits(task: "demo.sleep", soft: 0.2, hard: nil))

@@ -114,6 +114,11 @@ extension Worker: ControlTarget {
             return true
         }
         for request in heldNow + waiting { spawnDiscard(request, expired: false) }
+        // Ids this worker does not hold get REVOKED in the backend now, as Celery 5.7's
+        // `revoke` does; the held ones get it from their discard, with their group and parent.
+        let handled = Set((heldNow + waiting).map(\.id)).union(active.values.map(\.request.id))
+        let elsewhere = ids.filter { !handled.contains($0) }
+        if !elsewhere.isEmpty { Task { await self.markRevoked(elsewhere) } }
         if !heldNow.isEmpty {
             armETATimer()
             Task { await consumer.setPrefetch(prefetchCount) }
@@ -130,6 +135,25 @@ extension Worker: ControlTarget {
     }
 
     public func mergeRevoked(_ ids: [String]) async { mergeRevokedNow(ids) }
+
+    /// Stores REVOKED (`TaskRevokedError('revoked')`, no request context) for each id whose
+    /// stored state is still pending, received, retrying or rejected. A ready state is never
+    /// overwritten, and STARTED belongs to the worker running the task.
+    nonisolated func markRevoked(_ ids: [String]) async {
+        let open: Set<TaskState> = [.pending, .received, .retry, .rejected]
+        for id in ids {
+            do {
+                let stored = try await results.client.get(ResultMeta.key(forTaskID: id))
+                let state = try stored.map { try ResultMeta.decode($0).status } ?? .pending
+                guard open.contains(state) else { continue }
+                let meta = ResultMeta(taskID: id, status: .revoked, exception: .taskRevoked("revoked"), traceback: nil,
+                                      children: nil, dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()))
+                try await results.store(meta, taskID: id)
+            } catch {
+                logger.warning("Failed to mark task \(id) as revoked in backend: \(error)")
+            }
+        }
+    }
 
     public func setRateLimit(task: String, tasksPerSecond: Double, text: String) async -> Bool {
         guard registry[task] != nil else { return false }
