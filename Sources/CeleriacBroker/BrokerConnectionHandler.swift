@@ -76,10 +76,13 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         }
         while !closing {
             let value: RESPValue?
+            let start = buffer.readerIndex
             do {
                 value = try parser.parse(&buffer)
             } catch {
-                protocolError(error.description)
+                var frame = buffer
+                frame.moveReaderIndex(to: start)
+                protocolError(Self.protocolMessage(for: error, frame: frame))
                 return
             }
             guard let value else { break }
@@ -101,7 +104,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         args.reserveCapacity(items.count)
         for item in items {
             guard case .bulkString(let bytes) = item else {
-                protocolError("expected an array of bulk strings")
+                protocolError(Self.notBulkMessage(item))
                 return
             }
             args.append(bytes)

@@ -18,7 +18,9 @@ import ServiceLifecycle
 public final class BrokerServer: Service, @unchecked Sendable {
     public let configuration: BrokerConfiguration
     let logger: Logger
-    let group: MultiThreadedEventLoopGroup
+    /// The server's own thread; nil when it runs on a loop it was given (tests on an
+    /// EmbeddedEventLoop, which never listen).
+    let group: MultiThreadedEventLoopGroup?
     let loop: any EventLoop
     let pool: NIOThreadPool
     /// Confined to ``loop``.
@@ -48,8 +50,21 @@ public final class BrokerServer: Service, @unchecked Sendable {
     public init(configuration: BrokerConfiguration, logger: Logger = Logger(label: "celeriac.broker")) {
         self.configuration = configuration
         self.logger = logger
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
         loop = group.next()
+        pool = NIOThreadPool(numberOfThreads: 1)
+        engine = BrokerEngine(configuration: .init(
+            password: configuration.password, maxMemory: configuration.maxMemory, port: configuration.port))
+    }
+
+    /// A server whose connections and engine run on `loop`, for driving connection handlers
+    /// on an `EmbeddedEventLoop`. It has no log file and never listens.
+    init(configuration: BrokerConfiguration, logger: Logger = Logger(label: "celeriac.broker"), loop: any EventLoop) {
+        self.configuration = configuration
+        self.logger = logger
+        group = nil
+        self.loop = loop
         pool = NIOThreadPool(numberOfThreads: 1)
         engine = BrokerEngine(configuration: .init(
             password: configuration.password, maxMemory: configuration.maxMemory, port: configuration.port))
@@ -117,7 +132,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
     private func releaseAfterFailedStart() async {
         try? await loop.submit { self.appendOnlyFile?.closeLog() }.get()
         try? await pool.shutdownGracefully()
-        try? await group.shutdownGracefully()
+        try? await group?.shutdownGracefully()
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -128,9 +143,14 @@ public final class BrokerServer: Service, @unchecked Sendable {
         return "\(error)"
     }
 
+    /// What one request may hold: Redis's 512 MB bulk (`proto-max-bulk-len`), 1M arguments,
+    /// 64 KB inline lines.
+    static let requestLimits = RESPLimits(maxBulkLength: 512 * 1024 * 1024, maxDepth: 8, maxElements: 1024 * 1024,
+                                          maxLineLength: 64 * 1024)
+
     private func makeBootstrap() -> ServerBootstrap {
-        let limits = RESPLimits(maxBulkLength: 512 * 1024 * 1024, maxDepth: 8, maxElements: 1024 * 1024, maxLineLength: 64 * 1024)
-        return ServerBootstrap(group: group)
+        let limits = Self.requestLimits
+        return ServerBootstrap(group: group ?? loop)
             .serverChannelOption(.backlog, value: 511)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -152,14 +172,14 @@ public final class BrokerServer: Service, @unchecked Sendable {
             self.shutdown()
         }
         try await pool.shutdownGracefully()
-        try await group.shutdownGracefully()
+        try await group?.shutdownGracefully()
     }
 
     /// Waits until the server has stopped (after ``shutdown()``), then releases its threads.
     public func waitUntilStopped() async throws {
         try await closed?.futureResult.get()
         try await pool.shutdownGracefully()
-        try await group.shutdownGracefully()
+        try await group?.shutdownGracefully()
     }
 
     /// Stops accepting, closes every connection, writes and fsyncs the log and closes it.

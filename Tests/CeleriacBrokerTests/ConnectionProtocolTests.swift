@@ -35,8 +35,8 @@ struct ConnectionProtocolTests {
             let bad = try RawConnection(port: server.port)
             try bad.send(RawConnection.command(["PING"]) + "*2\r\n$3\r\nGET\r\n$x\r\n")
             let answer = try bad.receiveUntilClosed()
-            #expect(answer.hasPrefix("+PONG\r\n-ERR Protocol error: "))
-            #expect(answer.contains("byte"))
+            // Redis's wording, as redis-server 7.0.15 answers the same bytes.
+            #expect(answer == "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n")
 
             try other.send(command: "GET", "kept")
             #expect(try other.receive(like: "$1\r\n1\r\n") == "$1\r\n1\r\n")
@@ -48,7 +48,7 @@ struct ConnectionProtocolTests {
             let connection = try RawConnection(port: server.port)
             try connection.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$600000000\r\n")
             let answer = try connection.receiveUntilClosed()
-            #expect(answer.hasPrefix("-ERR Protocol error: invalid bulk length 600000000"))
+            #expect(answer == "-ERR Protocol error: invalid bulk length\r\n")
         }
     }
 
