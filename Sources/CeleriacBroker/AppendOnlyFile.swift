@@ -32,6 +32,10 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
     var durableWaiters: [(offset: Int64, action: () -> Void)] = []
     var writeScheduled = false
     var lastWriteError: String?
+    /// The last fsync's error, until an fsync succeeds.
+    var lastSyncError: String?
+    /// What stops the log from being written or synced now, if anything.
+    var failure: String? { lastWriteError ?? lastSyncError }
 
     /// Size of the file now and right after the last compaction (or load).
     var fileSize: Int
@@ -159,7 +163,7 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
 
     /// Starts one fsync on the thread pool if there is written, unsynced data.
     func startSync() {
-        guard !syncInFlight, writtenOffset > syncedOffset else { return }
+        guard fd >= 0, !syncInFlight, writtenOffset > syncedOffset else { return }
         syncInFlight = true
         let target = writtenOffset
         let descriptor = fd
@@ -168,10 +172,29 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
         }
         future.whenComplete { result in
             self.syncInFlight = false
-            if case .success(let code) = result, code != 0 {
-                self.logger.error("fsync of the append-only log failed: \(String(cString: strerror(code)))")
-            }
             self.closeRetired()
+            let failure: String?
+            switch result {
+            case .success(0): failure = nil
+            case .success(let code): failure = String(cString: strerror(code))
+            case .failure(let error): failure = "\(error)"
+            }
+            if let failure {
+                // Nothing is marked durable: under `always` the replies waiting for this sync
+                // stay held, and the sync is retried each second until the disk takes it.
+                if self.lastSyncError == nil { self.logger.error("fsync of the append-only log failed: \(failure)") }
+                if self.lastSyncError != failure {
+                    self.lastSyncError = failure
+                    self.stateDidChange?()
+                }
+                self.loop.scheduleTask(in: .seconds(1)) { self.startSync() }
+                return
+            }
+            if self.lastSyncError != nil {
+                self.logger.notice("fsync of the append-only log works again")
+                self.lastSyncError = nil
+                self.stateDidChange?()
+            }
             self.markDurable(upTo: target)
             if self.policy == .always && self.writtenOffset > self.syncedOffset { self.startSync() }
         }

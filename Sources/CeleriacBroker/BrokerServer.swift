@@ -284,11 +284,13 @@ public final class BrokerServer: Service, @unchecked Sendable {
 
     func updatePersistenceInfo() {
         guard let file = appendOnlyFile else { return }
+        engine.persistenceFailure = file.failure
         engine.persistenceInfo = [
             ("aof_enabled", "1"),
             ("aof_rewrite_in_progress", file.rewriteBuffer == nil ? "0" : "1"),
             ("aof_rewrites", String(file.rewritesDone)),
-            ("aof_last_write_status", file.lastWriteError == nil ? "ok" : "err"),
+            // Redis reports a failed background fsync here too.
+            ("aof_last_write_status", file.failure == nil ? "ok" : "err"),
             ("aof_current_size", String(file.fileSize)),
             ("aof_base_size", String(file.baseSize)),
         ]

@@ -30,12 +30,24 @@ extension BrokerEngine {
             stats.rejectedCommands += 1
             return .reply(.simpleError(Self.outOfMemoryText))
         }
+        if let refusal = diskErrorText(for: spec, ping: true) {
+            flagTransaction(client)
+            stats.rejectedCommands += 1
+            return .reply(.simpleError(refusal))
+        }
         if client.multiQueue != nil && !spec.flags.contains(.noQueue) {
             client.multiQueue?.append(args)
             return .reply(.simpleString("QUEUED"))
         }
         if !spec.flags.contains(.noMonitor) { feedMonitors(args, client: client) }
         return call(spec, args, client: client)
+    }
+
+    /// Redis's refusal while the log cannot be written: writes, and PING when asked
+    /// directly (so health checks notice), get `MISCONF`. Nil when the log is healthy.
+    func diskErrorText(for spec: CommandSpec, ping: Bool = false) -> String? {
+        guard let failure = persistenceFailure, spec.flags.contains(.write) || (ping && spec.name == "ping") else { return nil }
+        return "MISCONF Errors writing to the AOF file: \(failure)"
     }
 
     static let outOfMemoryText = "OOM command not allowed when used memory > 'maxmemory'."

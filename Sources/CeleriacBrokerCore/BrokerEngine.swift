@@ -102,6 +102,10 @@ public final class BrokerEngine {
     /// Extra `field:value` lines for INFO's Persistence section, kept up to date by the server
     /// (for example `aof_rewrite_in_progress`, `aof_last_write_status`).
     public var persistenceInfo: [(field: String, value: String)] = []
+    /// Why the log cannot be written or synced now (set by the server). While set, writes
+    /// (and PING, as in Redis) are refused with `MISCONF`: a reply must not claim durability
+    /// the disk did not give.
+    public var persistenceFailure: String?
     var pendingRecords: [(db: Int, args: [[UInt8]])] = []
     /// Set by EXEC and scripts: their several records are logged inside MULTI/EXEC.
     var wrapPendingRecords = false

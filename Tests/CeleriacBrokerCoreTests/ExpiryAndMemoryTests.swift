@@ -84,4 +84,27 @@ import Testing
         h.run(c, "SET", "f", payload)
         #expect(h.run(c, "EXEC") == [.ok, .error("OOM command not allowed when used memory > 'maxmemory'.")])
     }
+
+    /// While the server says the log cannot be written or synced, replies must not claim
+    /// durability: writes (also inside scripts and transactions) and PING get Redis's
+    /// MISCONF; reads go on; everything works again once the disk does.
+    @Test func writesAreRefusedWhileTheLogFails() {
+        let h = EngineHarness()
+        let c = h.client()
+        #expect(h.run(c, "SET", "a", "1") == .ok)
+        h.engine.persistenceFailure = "No space left on device"
+        let refusal = RESPValue.error("MISCONF Errors writing to the AOF file: No space left on device")
+        #expect(h.run(c, "SET", "b", "2") == refusal)
+        #expect(h.run(c, "LPUSH", "q", "x") == refusal)
+        #expect(h.run(c, "PING") == refusal)
+        #expect(h.run(c, "EVAL", "return redis.call('set', 'e', 'x')", "0").errorMessage?.hasPrefix("MISCONF Errors writing") == true)
+        #expect(h.run(c, "GET", "a") == .bulk("1"))
+        #expect(h.run(c, "LLEN", "q") == .integer(0))
+        h.run(c, "MULTI")
+        #expect(h.run(c, "SET", "f", "x") == refusal)
+        #expect(h.run(c, "EXEC").errorMessage?.hasPrefix("EXECABORT") == true)
+        h.engine.persistenceFailure = nil
+        #expect(h.run(c, "SET", "b", "2") == .ok)
+        #expect(h.run(c, "PING") == .simpleString("PONG"))
+    }
 }

@@ -1,4 +1,4 @@
-import CeleriacBroker
+@testable import CeleriacBroker
 import CeleriacTestSupport
 import Foundation
 import Testing
@@ -31,6 +31,59 @@ struct DurabilityTests {
         }
         try reader.send(reads)
         #expect(try reader.receive(like: expected) == expected)
+    }
+
+    /// A log that cannot be written (a full or failing disk): the write in flight is kept and
+    /// retried, later writes and PING get Redis's MISCONF while reads go on, INFO says `err`,
+    /// and once the disk works again everything is written and nothing was lost.
+    @Test func aFailingLogRefusesWritesUntilTheDiskWorksAgain() async throws {
+        try await withTemporaryFolder { folder in
+            try await withBroker(directory: folder, { $0.appendOnly = true }) { server in
+                let connection = try RawConnection(port: server.port)
+                // Swap the log's descriptor for a read-only one: every write fails with EBADF.
+                let saved = try await server.loop.submit { () -> Int32 in
+                    guard let file = server.appendOnlyFile else { return -1 }
+                    let saved = dup(file.fd)
+                    let readOnly = open("/dev/null", O_RDONLY)
+                    dup2(readOnly, file.fd)
+                    close(readOnly)
+                    return saved
+                }.get()
+                try #require(saved >= 0)
+                try connection.send(command: "SET", "first", "1")
+                #expect(try connection.receive(like: "+OK\r\n") == "+OK\r\n")
+                let refusal = "-MISCONF Errors writing to the AOF file: Bad file descriptor\r\n"
+                try connection.send(command: "SET", "second", "2")
+                #expect(try connection.receive(like: refusal) == refusal)
+                try connection.send(command: "PING")
+                #expect(try connection.receive(like: refusal) == refusal)
+                try connection.send(command: "GET", "first")
+                #expect(try connection.receive(like: "$1\r\n1\r\n") == "$1\r\n1\r\n")
+                try connection.send(command: "INFO", "persistence")
+                #expect(try connection.receive(until: "aof_current_size").contains("aof_last_write_status:err"))
+                _ = try connection.receive(until: "\r\n\r\n")
+
+                try await server.loop.submit {
+                    guard let file = server.appendOnlyFile else { return }
+                    dup2(saved, file.fd)
+                    close(saved)
+                }.get()
+                // The log's one-second tick writes the kept record and lifts the refusal.
+                var answer = ""
+                for _ in 0..<50 where answer != "+OK\r\n" {
+                    try await Task.sleep(for: .milliseconds(100))
+                    try connection.send(command: "SET", "second", "2")
+                    answer = try connection.receive(until: "\r\n")
+                }
+                #expect(answer == "+OK\r\n")
+            }
+            // Both writes are in the log: a broker started on it has them.
+            try await withBroker(directory: folder, { $0.appendOnly = true }) { server in
+                let connection = try RawConnection(port: server.port)
+                try connection.send(RawConnection.command(["GET", "first"]) + RawConnection.command(["GET", "second"]))
+                #expect(try connection.receive(like: "$1\r\n1\r\n$1\r\n2\r\n") == "$1\r\n1\r\n$1\r\n2\r\n")
+            }
+        }
     }
 
     @Test func gracefulShutdownKeepsEverysecWrites() throws {

@@ -133,6 +133,7 @@ extension BrokerEngine {
         if isOutOfMemory && spec.flags.contains(.denyOOM) {
             return .failure(CommandError(Self.outOfMemoryText))
         }
+        if let refusal = diskErrorText(for: spec) { return .failure(CommandError(refusal)) }
         feedMonitors(args, client: run.client)
         let reply: RESPValue
         switch call(spec, args, client: run.client) {

@@ -49,6 +49,7 @@ extension BrokerEngine {
             return [.simpleError(Self.unknownCommandText(args))]
         }
         if isOutOfMemory && spec.flags.contains(.denyOOM) { return [.simpleError(Self.outOfMemoryText)] }
+        if let refusal = diskErrorText(for: spec) { return [.simpleError(refusal)] }
         feedMonitors(args, client: client)
         switch call(spec, args, client: client) {
         case .reply(let value), .close(let value): return [value]
