@@ -169,13 +169,16 @@ extension BrokerEngine {
                         items = items.dropFirst(chunk)
                     }
                 case .hash(let hash):
-                    var fields = hash.fields.sorted { $0.key.lexicographicallyPrecedes($1.key) }[...]
+                    // In the order Redis answers, so a small hash keeps its order across a restart;
+                    // a large one sorted, so a rewrite is reproducible.
+                    var fields = (hash.isCompact ? hash.pairs : hash.pairs.sorted { $0.field.lexicographicallyPrecedes($1.field) })[...]
                     while !fields.isEmpty {
-                        records.append([bytes("HSET"), key] + fields.prefix(chunk).flatMap { [$0.key, $0.value] })
+                        records.append([bytes("HSET"), key] + fields.prefix(chunk).flatMap { [$0.field, $0.value] })
                         fields = fields.dropFirst(chunk)
                     }
                 case .set(let set):
-                    var members = set.members.sorted { $0.lexicographicallyPrecedes($1) }[...]
+                    // A hashtable set has no order: sorted, so a rewrite is reproducible.
+                    var members = (set.isIntset ? set.members : set.members.sorted { $0.lexicographicallyPrecedes($1) })[...]
                     while !members.isEmpty {
                         records.append([bytes("SADD"), key] + members.prefix(chunk))
                         members = members.dropFirst(chunk)

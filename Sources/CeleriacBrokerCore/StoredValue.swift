@@ -79,54 +79,97 @@ final class ListValue {
 }
 
 /// A hash: field → value.
+///
+/// Redis keeps a small hash (at most 128 fields, none of its fields or values over 64 bytes)
+/// as a listpack and answers HGETALL, HKEYS, HVALS and HSCAN in insertion order; a larger one
+/// in no particular order, and it never converts back. This keeps that order as long as Redis
+/// would, so replies match redis-server's.
 final class HashValue {
-    private(set) var fields: [[UInt8]: [UInt8]] = [:]
+    private(set) var table: [ByteKey: [UInt8]] = [:]
+    /// The fields in insertion order while the hash is listpack-sized; nil after.
+    private(set) var insertionOrder: [[UInt8]]? = []
     private(set) var bytes = 0
 
-    var count: Int { fields.count }
+    /// Redis's `hash-max-listpack-entries` and `hash-max-listpack-value`.
+    static let compactEntries = 128
+    static let compactValueBytes = 64
 
-    subscript(field: [UInt8]) -> [UInt8]? { fields[field] }
+    var count: Int { table.count }
+
+    /// Whether Redis would hold this hash as a listpack.
+    var isCompact: Bool { insertionOrder != nil }
+
+    subscript(field: [UInt8]) -> [UInt8]? { table[ByteKey(field)] }
 
     /// Sets a field; returns true when the field is new.
     @discardableResult
     func set(_ field: [UInt8], _ value: [UInt8]) -> Bool {
-        if let old = fields.updateValue(value, forKey: field) {
+        if value.count > Self.compactValueBytes { insertionOrder = nil }
+        if let old = table.updateValue(value, forKey: ByteKey(field)) {
             bytes += value.count - old.count
             return false
         }
         bytes += field.count + value.count + 2 * elementOverhead
+        if table.count > Self.compactEntries || field.count > Self.compactValueBytes {
+            insertionOrder = nil
+        } else {
+            insertionOrder?.append(field)
+        }
         return true
     }
 
     /// Removes a field; returns true when it existed.
     @discardableResult
     func remove(_ field: [UInt8]) -> Bool {
-        guard let old = fields.removeValue(forKey: field) else { return false }
+        guard let old = table.removeValue(forKey: ByteKey(field)) else { return false }
         bytes -= field.count + old.count + 2 * elementOverhead
+        if let index = insertionOrder?.firstIndex(of: field) { insertionOrder?.remove(at: index) }
         return true
+    }
+
+    /// The fields and values, in the order Redis answers them.
+    var pairs: [(field: [UInt8], value: [UInt8])] {
+        if let order = insertionOrder { return order.map { ($0, table[ByteKey($0)] ?? []) } }
+        return table.map { ($0.key.bytes, $0.value) }
     }
 }
 
 /// A set of byte strings.
+///
+/// Redis 7.0 keeps a set of at most 512 integers as an intset and answers it in ascending
+/// numeric order; any other set in no particular order, never converting back. The order
+/// follows Redis's while it would be an intset.
 final class SetValue {
-    private(set) var members: Set<[UInt8]> = []
+    private(set) var table: Set<ByteKey> = []
+    /// Whether Redis would hold this set as an intset.
+    private(set) var isIntset = true
     private(set) var bytes = 0
 
-    var count: Int { members.count }
+    /// Redis's `set-max-intset-entries`.
+    static let intsetEntries = 512
 
-    func contains(_ member: [UInt8]) -> Bool { members.contains(member) }
+    var count: Int { table.count }
+
+    func contains(_ member: [UInt8]) -> Bool { table.contains(ByteKey(member)) }
 
     @discardableResult
     func insert(_ member: [UInt8]) -> Bool {
-        guard members.insert(member).inserted else { return false }
+        guard table.insert(ByteKey(member)).inserted else { return false }
         bytes += member.count + elementOverhead
+        if isIntset, table.count > Self.intsetEntries || ArgumentParsing.integer(member) == nil { isIntset = false }
         return true
     }
 
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        guard members.remove(member) != nil else { return false }
+        guard table.remove(ByteKey(member)) != nil else { return false }
         bytes -= member.count + elementOverhead
         return true
+    }
+
+    /// The members, in the order Redis answers them.
+    var members: [[UInt8]] {
+        guard isIntset else { return table.map(\.bytes) }
+        return table.map(\.bytes).sorted { (ArgumentParsing.integer($0) ?? 0) < (ArgumentParsing.integer($1) ?? 0) }
     }
 }

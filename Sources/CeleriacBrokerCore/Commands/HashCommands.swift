@@ -45,7 +45,7 @@ extension BrokerEngine {
 
     func hgetallCommand(_ call: inout CommandCall) throws -> CommandOutcome {
         let hash = try hashValue(call.client.db, call.args[1])
-        let pairs = (hash?.fields ?? [:]).map { RESPPair(.bulkString($0.key), .bulkString($0.value)) }
+        let pairs = (hash?.pairs ?? []).map { RESPPair(.bulkString($0.field), .bulkString($0.value)) }
         return .reply(.map(pairs))
     }
 
@@ -60,7 +60,7 @@ extension BrokerEngine {
     func hkeysCommand(_ call: inout CommandCall) throws -> CommandOutcome {
         let hash = try hashValue(call.client.db, call.args[1])
         let wantKeys = ArgumentParsing.matches(call.args[0], "hkeys")
-        return .reply(.array((hash?.fields ?? [:]).map { .bulkString(wantKeys ? $0.key : $0.value) }))
+        return .reply(.array((hash?.pairs ?? []).map { .bulkString(wantKeys ? $0.field : $0.value) }))
     }
 
     func hincrbyCommand(_ call: inout CommandCall) throws -> CommandOutcome {
@@ -84,7 +84,10 @@ extension BrokerEngine {
         guard let hash = try hashValue(call.client.db, call.args[1]) else {
             return .reply(.array([.bulk("0"), .array([])]))
         }
-        let page = ScanCursor.page(Array(hash.fields.keys), after: cursor, count: options.count)
+        // A listpack-sized hash comes back whole, in order, with cursor 0, as from Redis.
+        let page = hash.isCompact
+            ? (items: hash.pairs.map(\.field), next: UInt64(0))
+            : ScanCursor.page(hash.pairs.map(\.field), after: cursor, count: options.count)
         var items: [RESPValue] = []
         for field in page.items {
             if let pattern = options.pattern, !GlobMatch.matches(pattern: pattern, string: field) { continue }

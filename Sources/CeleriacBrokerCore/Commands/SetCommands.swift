@@ -40,7 +40,8 @@ extension BrokerEngine {
         guard let set = try setValue(call.client.db, call.args[1]) else {
             return .reply(.array([.bulk("0"), .array([])]))
         }
-        let page = ScanCursor.page(Array(set.members), after: cursor, count: options.count)
+        // An intset comes back whole, in order, with cursor 0, as from Redis.
+        let page = set.isIntset ? (items: set.members, next: UInt64(0)) : ScanCursor.page(set.members, after: cursor, count: options.count)
         let items: [RESPValue] = page.items.compactMap { member in
             if let pattern = options.pattern, !GlobMatch.matches(pattern: pattern, string: member) { return nil }
             return .bulkString(member)
