@@ -124,6 +124,34 @@ struct ProducerTests {
         await app.close()
     }
 
+    /// A broker lost mid-run is failed over from: the next send lands on the next URL of the
+    /// list, and a consumer's blocking pops follow.
+    @Test func aBrokerLostMidRunIsFailedOverToTheNext() async throws {
+        let first = try RedisServer()
+        defer { first.stop() }
+        let second = try RedisServer()
+        defer { second.stop() }
+        var configuration = try Configuration(broker: "\(first.url());\(second.url())")
+        configuration.brokerTimeout = 1
+        configuration.publishRetryDelay = 0.1
+        let app = try await App(configuration: configuration)
+        try await app.producer.send("demo.noop")
+        #expect(try await app.transport.size(of: "celery") == 1)
+        #expect(app.transport.client.url.description == first.url())
+        first.kill9()
+        let moved = try await app.producer.send("demo.add", args: [1, 2])
+        #expect(app.transport.client.url.description == second.url())
+        let onSecond = try await App(configuration: try Configuration(broker: second.url()))
+        #expect(try await onSecond.transport.size(of: "celery") == 1)
+        // A consumer of the failed-over app pops the message from the second server.
+        let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 1)
+        let delivery = try #require(try await consumer.poll())
+        #expect(try TaskMessage.decode(envelope: delivery.envelope).id == moved.id)
+        await consumer.close()
+        await onSecond.close()
+        await app.close()
+    }
+
     @Test func sendsRetryWhileTheBrokerRestartsAndFailClearlyWhenItStaysDown() async throws {
         let server = try RedisServer()
         defer { server.stop() }

@@ -26,7 +26,8 @@ public final class App: Sendable {
     public let replyOID: String
 
     /// An app for `configuration`. With a failover list, the first broker that answers PING
-    /// is used (each is tried in turn); nothing connects when there is only one.
+    /// is used (each is tried in turn), and a broker lost later is failed over from in the
+    /// same order; nothing connects when there is only one.
     public init(configuration: Configuration, logger: Logger = Logger(label: "celeriac")) async throws(RedisError) {
         self.configuration = configuration
         self.logger = logger
@@ -55,7 +56,11 @@ public final class App: Sendable {
             }
             if !found, let lastError { throw lastError }
         }
-        let broker = RedisClient(url: chosen, options: options)
+        // Later connection losses fail over too, on to the next URL after the chosen one.
+        let urls = configuration.brokerURLs
+        let start = urls.firstIndex(of: chosen) ?? 0
+        let endpoints = RedisEndpoints(chosen, alternates: Array(urls[(start + 1)...] + urls[..<start]))
+        let broker = RedisClient(endpoints: endpoints, options: options)
         transport = KombuTransport(client: broker, visibilityTimeout: configuration.visibilityTimeout, logger: logger)
         let backendURL = configuration.resultBackendURL ?? chosen
         let backendClient = backendURL == chosen ? broker : RedisClient(url: backendURL, options: options)

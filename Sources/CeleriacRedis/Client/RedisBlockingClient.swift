@@ -23,9 +23,16 @@ public final class RedisBlockingClient: Sendable {
     private let options: RedisOptions
 
     /// A blocking client for `url`; it connects on the first command.
-    public init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public convenience init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(endpoints: RedisEndpoints(url), options: options, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// A blocking client that fails over between `endpoints`.
+    public init(endpoints: RedisEndpoints, options: RedisOptions = RedisOptions(),
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    {
         self.options = options
-        slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup)
+        slot = RedisConnectionSlot(endpoints: endpoints, options: options, group: eventLoopGroup)
     }
 
     /// `BRPOP keys... timeout`: the last element of the first non-empty list, in key order,

@@ -12,8 +12,10 @@ import NIOPosix
 /// (WATCH … MULTI … EXEC) leases one with ``withConnection(_:)``. Blocking pops and pub/sub
 /// get dedicated connections from ``blockingClient()`` and ``subscriber()``.
 public final class RedisClient: RedisCommandSending {
-    /// Where the client connects (its description masks the password).
-    public let url: RedisURL
+    /// Where the client connects now (its description masks the password).
+    public var url: RedisURL { endpoints.current }
+    /// The servers it fails over between.
+    public let endpoints: RedisEndpoints
     /// Timeouts, pool size, backoff and logging.
     public let options: RedisOptions
     let group: any EventLoopGroup
@@ -22,11 +24,19 @@ public final class RedisClient: RedisCommandSending {
     private let exclusive: NIOLockedValueBox<[RedisConnection]>
 
     /// A client for `url`. Nothing connects until the first command.
-    public init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        self.url = url
+    public convenience init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(endpoints: RedisEndpoints(url), options: options, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// A client that fails over between `endpoints`; its blocking clients and subscribers
+    /// share the rotation.
+    public init(endpoints: RedisEndpoints, options: RedisOptions = RedisOptions(),
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    {
+        self.endpoints = endpoints
         self.options = options
         group = eventLoopGroup
-        slots = (0..<options.poolSize).map { _ in RedisConnectionSlot(url: url, options: options, group: eventLoopGroup) }
+        slots = (0..<options.poolSize).map { _ in RedisConnectionSlot(endpoints: endpoints, options: options, group: eventLoopGroup) }
         exclusive = NIOLockedValueBox([])
     }
 
@@ -79,7 +89,7 @@ public final class RedisClient: RedisCommandSending {
         if let idle {
             connection = idle
         } else {
-            connection = try await RedisConnectionSlot(url: url, options: options, group: group).connection(deadline: deadline)
+            connection = try await RedisConnectionSlot(endpoints: endpoints, options: options, group: group).connection(deadline: deadline)
         }
         do {
             let result = try await body(connection)
@@ -99,12 +109,12 @@ public final class RedisClient: RedisCommandSending {
     /// A client with its own connection for blocking pops (BRPOP), which would otherwise
     /// hold up every command queued behind them.
     public func blockingClient() -> RedisBlockingClient {
-        RedisBlockingClient(url: url, options: options, eventLoopGroup: group)
+        RedisBlockingClient(endpoints: endpoints, options: options, eventLoopGroup: group)
     }
 
     /// A subscriber with its own connection.
     public func subscriber() -> RedisSubscriber {
-        RedisSubscriber(url: url, options: options, eventLoopGroup: group)
+        RedisSubscriber(endpoints: endpoints, options: options, eventLoopGroup: group)
     }
 
     /// Closes every connection. Commands sent afterwards fail.

@@ -29,20 +29,25 @@ final class RedisConnectionSlot: Sendable {
         case fail(RedisError)
     }
 
-    let url: RedisURL
+    let endpoints: RedisEndpoints
     let options: RedisOptions
     private let group: any EventLoopGroup
     private let subscriberMode: Bool
     private let onPush: RedisChannelHandler.PushHandler?
     private let state = NIOLockedValueBox(State())
 
-    init(url: RedisURL, options: RedisOptions, group: any EventLoopGroup, subscriberMode: Bool = false, onPush: RedisChannelHandler.PushHandler? = nil) {
-        self.url = url
+    init(endpoints: RedisEndpoints, options: RedisOptions, group: any EventLoopGroup, subscriberMode: Bool = false,
+         onPush: RedisChannelHandler.PushHandler? = nil)
+    {
+        self.endpoints = endpoints
         self.options = options
         self.group = group
         self.subscriberMode = subscriberMode
         self.onPush = onPush
     }
+
+    /// The server the slot connects to now.
+    var url: RedisURL { endpoints.current }
 
     /// The live connection, if there is one, without connecting.
     var current: RedisConnection? {
@@ -101,9 +106,10 @@ final class RedisConnectionSlot: Sendable {
     }
 
     private func attempt() async -> Result<RedisConnection, RedisError> {
+        let target = endpoints.current
         do {
             let connection = try await RedisConnection.connect(
-                to: url, options: options, eventLoopGroup: group, subscriberMode: subscriberMode, onPush: onPush)
+                to: target, options: options, eventLoopGroup: group, subscriberMode: subscriberMode, onPush: onPush)
             let keep = state.withLockedValue { state -> Bool in
                 if case .shutDown = state.phase { return false }
                 if state.failures > 0 {
@@ -129,9 +135,16 @@ final class RedisConnectionSlot: Sendable {
                 if case .connecting = state.phase { state.phase = .empty }
                 return delay
             }
-            options.logger.warning(
-                "redis connect attempt failed",
-                metadata: ["error": "\(error)", "retryIn": "\(RedisBackoff.seconds(delay)) s"])
+            if endpoints.hasAlternates {
+                let next = endpoints.advance(from: target)
+                options.logger.warning(
+                    "redis connect attempt failed; failing over",
+                    metadata: ["url": "\(target)", "error": "\(error)", "next": "\(next)", "retryIn": "\(RedisBackoff.seconds(delay)) s"])
+            } else {
+                options.logger.warning(
+                    "redis connect attempt failed",
+                    metadata: ["error": "\(error)", "retryIn": "\(RedisBackoff.seconds(delay)) s"])
+            }
             return .failure(error)
         }
     }

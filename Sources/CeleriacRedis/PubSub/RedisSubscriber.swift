@@ -21,12 +21,19 @@ public final class RedisSubscriber: Sendable {
     private let supervisor = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     /// A subscriber for `url`; it connects right away in the background.
-    public init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public convenience init(url: RedisURL, options: RedisOptions = RedisOptions(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(endpoints: RedisEndpoints(url), options: options, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// A subscriber that fails over between `endpoints` (re-subscribing on the next server).
+    public init(endpoints: RedisEndpoints, options: RedisOptions = RedisOptions(),
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    {
         let (stream, continuation) = AsyncStream.makeStream(of: RedisPubSubEvent.self)
         events = stream
         let router = RedisPubSubRouter(continuation: continuation)
         group = eventLoopGroup
-        let slot = RedisConnectionSlot(url: url, options: options, group: eventLoopGroup, subscriberMode: true) { value in
+        let slot = RedisConnectionSlot(endpoints: endpoints, options: options, group: eventLoopGroup, subscriberMode: true) { value in
             router.handle(value)
         }
         let core = RedisSubscriberCore(router: router, slot: slot, options: options)

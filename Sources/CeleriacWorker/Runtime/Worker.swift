@@ -91,7 +91,8 @@ public actor Worker {
         var redisLogger = logger
         redisLogger.logLevel = max(logger.logLevel, .warning)
         let options = RedisOptions(connectTimeout: min(timeout, .seconds(5)), commandTimeout: timeout, logger: redisLogger)
-        let broker = RedisClient(url: configuration.brokerURL, options: options)
+        let broker = RedisClient(endpoints: RedisEndpoints(configuration.brokerURL, alternates: configuration.brokerAlternates),
+                                 options: options)
         transport = KombuTransport(client: broker, visibilityTimeout: configuration.visibilityTimeout, logger: logger)
         let backendURL = configuration.effectiveResultBackendURL
         let backend = backendURL == configuration.brokerURL ? broker : RedisClient(url: backendURL, options: options)

@@ -11,6 +11,9 @@ public struct WorkerConfiguration: Sendable {
     public var brokerURL: RedisURL
     /// `result_backend`; the broker when nil, as Celery does for Redis.
     public var resultBackendURL: RedisURL?
+    /// The rest of a failover list (`redis://a;redis://b`): connections lost to the broker
+    /// move on to these in turn, as kombu's round-robin failover does.
+    public var brokerAlternates: [RedisURL] = []
     /// `-Q`: the queues consumed.
     public var queues: [String] = ["celery"]
     /// `-c`: how many tasks run at once (the async pool's slots).
@@ -54,6 +57,7 @@ public struct WorkerConfiguration: Sendable {
     public init(broker: String, resultBackend: String? = nil) throws(ConfigurationError) {
         let client = try Configuration(broker: broker, resultBackend: resultBackend)
         brokerURL = client.brokerURL
+        brokerAlternates = Array(client.brokerURLs.dropFirst())
         resultBackendURL = client.resultBackendURL
     }
 
