@@ -3,15 +3,16 @@ import NIOCore
 /// What a child's socket produced, in the order it happened.
 enum PoolChannelEvent: Sendable {
     case frame(PoolFrame)
-    /// The child wrote bytes that are not a frame; the socket is closed after this.
+    /// The child wrote bytes that are not a frame; nothing more is read from it.
     case broken(PoolFrameError)
     /// The socket closed (the child exited or was killed, or the pool closed it).
     case closed
 }
 
 /// Cuts a child's bytes into frames on the event loop and hands them on, in order, through
-/// an `AsyncStream` that the pool consumes. A child that writes garbage gets its socket
-/// closed; it never reaches the pool as a frame.
+/// an `AsyncStream` that the pool consumes. Garbage from a child never reaches the pool as a
+/// frame: what follows it is ignored, and the pool kills the child, then closes the socket
+/// (closing first would let the child exit on its own before the kill).
 final class PoolChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
@@ -32,7 +33,6 @@ final class PoolChannelHandler: ChannelInboundHandler {
         } catch {
             broken = true
             events.yield(.broken(error))
-            context.close(promise: nil)
         }
     }
 

@@ -120,6 +120,7 @@ extension ProcessPool {
         case .broken(let error):
             logger.error("process pool: child \(child.pid) wrote garbage (\(error)); killing it")
             kill(child.pid, SIGKILL)
+            child.channel?.close(promise: nil)
         case .closed:
             await ended(child)
         }

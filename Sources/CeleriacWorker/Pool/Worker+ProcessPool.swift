@@ -59,12 +59,13 @@ extension Worker {
         return object
     }
 
-    /// Active requests with the pid of the child running each (Celery's `worker_pid`).
+    /// Active requests with the pid of the child running each (Celery's `worker_pid`: None
+    /// until a child accepted the job).
     func withPoolPIDs(_ infos: [TaskRequestInfo]) async -> [TaskRequestInfo] {
         guard let pool else { return infos }
         var result = infos
         for index in result.indices {
-            if let child = await pool.pid(runningTask: result[index].id) { result[index].workerPID = child }
+            result[index].workerPID = await pool.pid(runningTask: result[index].id)
         }
         return result
     }
