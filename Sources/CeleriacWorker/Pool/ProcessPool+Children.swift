@@ -103,9 +103,14 @@ extension ProcessPool {
                 return protocolViolation(child, "sent a result for job \(number), which it does not hold")
             }
             child.tasksDone += 1
+            // Its result crossed the kill on the way: the child is dying and takes no more work.
+            let killed = jobs[number]?.cause != nil
             finish(number, outcome)
             if child.state == .retiring {
                 return
+            } else if killed {
+                retire(child)
+                if !stopped, liveCount < target { spawn() }
             } else if let reason = recycleReason(child, residentKiB: rss) {
                 logger.info("process pool: replacing child \(child.pid): \(reason)")
                 retire(child)
