@@ -122,6 +122,20 @@ struct ProcessPoolWorkerTests {
         }
     }
 
+    @Test func aChildPastMaxMemoryPerChildIsReplacedAfterItsTask() async throws {
+        // 1 KiB: every child is past it after its first task.
+        try await ProcessPoolHarness.with(["-c", "1", "--max-memory-per-child", "1"]) { pool in
+            let first = try await pool.poolPIDs()
+            #expect(try await pool.app.producer.send("demo.add", args: [2, 2]).get(timeout: 30) == 4)
+            try await eventually("a new child after one task") {
+                let now = try await pool.poolPIDs()
+                return now.count == 1 && now != first
+            }
+            #expect(pool.worker.log.contains("its resident memory reached"))
+            #expect(try await pool.app.producer.send("demo.add", args: [3, 3]).get(timeout: 30) == 6)
+        }
+    }
+
     @Test func anAcksLateTaskOfALostChildIsRequeuedWithRejectOnWorkerLost() async throws {
         try await ProcessPoolHarness.with(["-c", "1", "--acks-late", "--reject-on-worker-lost"]) { pool in
             let killer = try await pool.app.producer.send("celeriac.fault.kill")
