@@ -177,7 +177,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
-            ],
+            ] + nio,
             swiftSettings: swiftSettings
         ),
         .testTarget(

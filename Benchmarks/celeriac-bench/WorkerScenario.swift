@@ -3,13 +3,15 @@ import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
 import CeleriacTestSupport
+import CeleriacWorker
 import Foundation
 import Histogram
 
 /// `celeriac-bench worker`: how fast a `celeriac worker` drains `demo.noop` tasks at `-c 1`,
-/// `-c 4` and `-c 16`, the `send` + `get` round trip over sequential calls, and the worker's
-/// resident memory idle and under load — beside Python Celery (`-P solo` and `-P prefork -c 2`)
-/// on the same freshly started redis-server.
+/// `-c 4` and `-c 16` and with `--pool process -c 2`, the `send` + `get` round trip over
+/// sequential calls, and the worker's resident memory idle and under load — beside Python
+/// Celery (`-P solo` and `-P prefork -c 2`) on the same freshly started redis-server. The
+/// process pool's own round trip (parent → child → parent, no broker) is measured apart.
 struct WorkerScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Worker drain rate, round trip and memory vs Python Celery.")
@@ -39,14 +41,15 @@ struct WorkerScenario: AsyncParsableCommand {
         print("redis-server on port \(server.port); \(drainCount) demo.noop per Celeriac drain, \(pythonCount) per Python drain")
         var rows: [[String]] = []
 
-        for concurrency in [1, 4, 16] {
-            let worker = try CeleriacWorkerChild(url: server.url(), concurrency: concurrency)
+        for (pool, concurrency) in [("async", 1), ("async", 4), ("async", 16), ("process", 2), ("process", 4)] {
+            let worker = try CeleriacWorkerChild(url: server.url(), concurrency: concurrency, pool: pool)
             try await Task.sleep(for: .seconds(1))
             let idle = worker.residentKiB
             let drain = try await drainRate(app: app, count: drainCount, sample: { worker.residentKiB })
             var round: (p50: Double, p99: Double)?
-            if concurrency == 1 { round = try await roundTrip(app: app, calls: callCount) }
-            rows.append(["celeriac -c \(concurrency)", BenchSupport.format(drain.rate), round.map { Self.millis($0.p50) } ?? "-",
+            if concurrency == 1 || (pool == "process" && concurrency == 2) { round = try await roundTrip(app: app, calls: callCount) }
+            let name = pool == "async" ? "celeriac -c \(concurrency)" : "celeriac --pool \(pool) -c \(concurrency)"
+            rows.append([name, BenchSupport.format(drain.rate), round.map { Self.millis($0.p50) } ?? "-",
                          round.map { Self.millis($0.p99) } ?? "-", Self.mebibytes(idle), Self.mebibytes(drain.peakKiB)])
             worker.stop()
             _ = try await app.transport.client.send(["FLUSHDB"])
@@ -69,6 +72,43 @@ struct WorkerScenario: AsyncParsableCommand {
         BenchSupport.printTable(header: ["worker", "drain tasks/s", "round trip p50", "round trip p99", "RSS idle", "RSS under load"],
                                 body: rows)
         await app.close()
+        let jobs = quick ? 2_000 : 100_000
+        let pipeRate = try await processPoolRate(children: 2, jobs: jobs)
+        print("process pool alone (parent → child → parent over its socket, no broker), -c 2: "
+              + "\(BenchSupport.format(pipeRate)) tasks/s over \(jobs) demo.noop")
+        print("(RSS columns of --pool process rows are the parent's; each child adds its own)")
+    }
+
+    /// How fast a ``ProcessPool`` of `children` runs `demo.noop` bodies fed from `children`
+    /// concurrent callers: the pool's own overhead, without broker, acks or results.
+    func processPoolRate(children: Int, jobs: Int) async throws -> Double {
+        var options = ProcessPoolOptions()
+        options.executable = ProjectPaths.executable("celeriac").path
+        options.arguments = ["worker", "--pool", "process"]
+        let pool = ProcessPool(processes: children, options: options)
+        await pool.start()
+        let registry = DemoTasks.registry
+        guard let noop = registry["demo.noop"] else { throw BenchError(description: "demo.noop is not registered") }
+        // Warm up: every child ready and one job each.
+        for _ in 0..<(children * 4) { _ = await pool.run(noop, context: TaskContext(id: "warm", name: "demo.noop", args: []),
+                                                          softLimit: nil, hardLimit: nil, handle: RunningTask()) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<children {
+                group.addTask {
+                    for index in stride(from: caller, to: jobs, by: children) {
+                        let outcome = await pool.run(noop, context: TaskContext(id: "j\(index)", name: "demo.noop", args: []),
+                                                     softLimit: nil, hardLimit: nil, handle: RunningTask())
+                        guard case .succeeded = outcome else { throw BenchError(description: "job \(index): \(outcome)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = clock.now - start
+        await pool.stop()
+        return Double(jobs) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Enqueues `count` `demo.noop` in batches and returns the rate at which their results
@@ -147,11 +187,11 @@ final class CeleriacWorkerChild {
     let process: ChildProcess
     let logFile: URL
 
-    init(url: String, concurrency: Int) throws {
+    init(url: String, concurrency: Int, pool: String = "async") throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-worker-\(UUID().uuidString).log")
         process = try ChildProcess(ProjectPaths.executable("celeriac").path,
-                                   ["worker", "--broker", url, "-c", String(concurrency), "--without-mingle", "--loglevel", "INFO",
-                                    "-n", "bench\(concurrency)@localhost"],
+                                   ["worker", "--broker", url, "-c", String(concurrency), "--pool", pool, "--without-mingle",
+                                    "--loglevel", "INFO", "-n", "bench-\(pool)\(concurrency)@localhost"],
                                    output: logFile.path)
         // INFO, as the Python workers beside it log: a line per task received and done.
         let deadline = Date().addingTimeInterval(30)

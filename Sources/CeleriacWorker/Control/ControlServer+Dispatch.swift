@@ -104,9 +104,13 @@ extension ControlServer {
             }
             let list = ids.arrayValue?.compactMap(\.stringValue) ?? ids.stringValue.map { [$0] } ?? []
             return Outcome(reply: await revoke(list, terminate: true, signal: signal))
-        case .other("autoscale", _):
-            // A pool of fixed size: Celery raises ValueError when no autoscaler is configured.
-            return Outcome(reply: ControlReplies.error(PythonRepr.exceptionRepr(type: "ValueError", arguments: ["Autoscale not enabled"])))
+        case .other("autoscale", let arguments):
+            // `max`/`min` as Celery's `int` conversion reads them; a target without an
+            // autoscaler answers Celery's ValueError.
+            func bound(_ key: String) -> Int? {
+                arguments[key]?.intValue.map(Int.init) ?? arguments[key]?.stringValue.flatMap { Int($0) }
+            }
+            return Outcome(reply: await target.autoscale(max: bound("max"), min: bound("min")))
         case .other(let method, _):
             logger.error("No such control command: \(method)")
             return Outcome(reply: ControlReplies.unknownMethod(method))

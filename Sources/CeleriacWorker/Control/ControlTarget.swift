@@ -50,6 +50,8 @@ public protocol ControlTarget: AnyObject, Sendable {
     func resizePool(by delta: Int) async -> Bool
     /// Turns task events on or off; returns whether the setting changed.
     func setTaskEvents(_ enabled: Bool) async -> Bool
+    /// `autoscale(max, min)`: the reply (Celery's `ValueError` when the pool does not autoscale).
+    func autoscale(max: Int?, min: Int?) async -> JSONValue
     /// Sends a `worker-heartbeat` now (`heartbeat`).
     func sendHeartbeat() async
     /// Begins a warm shutdown (`shutdown`).
@@ -70,5 +72,12 @@ public struct ScheduledRequest: Sendable, Hashable {
         self.eta = eta
         self.priority = priority
         self.request = request
+    }
+}
+
+extension ControlTarget {
+    /// A target without an autoscaler answers as Celery does without one.
+    public func autoscale(max: Int?, min: Int?) async -> JSONValue {
+        ControlReplies.error(PythonRepr.exceptionRepr(type: "ValueError", arguments: ["Autoscale not enabled"]))
     }
 }

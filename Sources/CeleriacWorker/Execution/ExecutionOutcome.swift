@@ -13,12 +13,14 @@ public enum ExecutionOutcome: Sendable, Hashable {
     case timeLimitExceeded(hardLimit: Double, abandoned: Bool, runtime: Double)
     /// Stopped by `revoke --terminate`.
     case terminated(signal: Int32, runtime: Double)
+    /// The process pool's child running it died on its own (Celery's `WorkerLostError`).
+    case workerLost(ExceptionInfo, runtime: Double)
 
     /// Seconds the run took.
     public var runtime: Double {
         switch self {
         case .succeeded(_, let runtime), .failed(_, _, let runtime), .retry(_, let runtime),
-            .timeLimitExceeded(_, _, let runtime), .terminated(_, let runtime):
+            .timeLimitExceeded(_, _, let runtime), .terminated(_, let runtime), .workerLost(_, let runtime):
             return runtime
         }
     }

@@ -11,6 +11,7 @@ public final class RunningTask: @unchecked Sendable {
     private let lock = NSLock()
     private var reason: StopReason?
     private var work: Task<Void, Never>?
+    private var observer: (@Sendable (StopReason) -> Void)?
 
     public init() {}
 
@@ -31,10 +32,26 @@ public final class RunningTask: @unchecked Sendable {
 
     func stop(_ why: StopReason) {
         lock.lock()
-        if reason == nil { reason = why }
+        let first = reason == nil
+        if first { reason = why }
         let task = work
+        let notify = first ? observer : nil
         lock.unlock()
         task?.cancel()
+        notify?(why)
+    }
+
+    /// Calls `body` with the first stop request (at once if there was one already): the
+    /// process pool runs the task elsewhere and signals its child instead of cancelling.
+    func onStop(_ body: @escaping @Sendable (StopReason) -> Void) {
+        lock.lock()
+        if let reason {
+            lock.unlock()
+            body(reason)
+            return
+        }
+        observer = body
+        lock.unlock()
     }
 
     /// Cancels the task as `revoke --terminate` does; the task sees `CancellationError`.

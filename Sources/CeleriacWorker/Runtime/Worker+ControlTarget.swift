@@ -11,8 +11,8 @@ import Glibc
 /// the running worker, nothing is canned.
 extension Worker: ControlTarget {
     public func activeRequests() async -> [TaskRequestInfo] {
-        active.values.sorted { ($0.request.timeStart ?? 0) < ($1.request.timeStart ?? 0) }
-            .map { $0.request.info(hostname: nodename, workerPID: pid) }
+        await withPoolPIDs(active.values.sorted { ($0.request.timeStart ?? 0) < ($1.request.timeStart ?? 0) }
+            .map { $0.request.info(hostname: nodename, workerPID: pid) })
     }
 
     public func reservedRequests() async -> [TaskRequestInfo] {
@@ -43,8 +43,7 @@ extension Worker: ControlTarget {
         }
         let prefetch = await consumer.prefetch
         return WorkerStats(total: totalsOrder.map { ($0, totals[$0] ?? 0) }, pid: pid, clock: events.tick(),
-                           uptime: Int(uptime), pool: WorkerStats.pool(implementation: "celeriac.async:TaskPool",
-                                                                       maxConcurrency: concurrency, processes: [pid]),
+                           uptime: Int(uptime), pool: await poolStatistics(),
                            broker: broker, prefetchCount: prefetch, rusage: Self.resourceUsage())
     }
 
@@ -79,6 +78,7 @@ extension Worker: ControlTarget {
         object["task_soft_time_limit"] = configuration.softTimeLimit.map(JSONValue.double) ?? .null
         object["worker_state_db"] = .optionalString(configuration.stateDB)
         object["include"] = .array(registry.names.map(JSONValue.string))
+        for member in poolConfiguration().members { object[member.key] = member.value }
         if withDefaults {
             object["task_default_queue"] = "celery"
             object["task_serializer"] = "json"
@@ -86,7 +86,7 @@ extension Worker: ControlTarget {
             object["accept_content"] = ["json"]
             object["enable_utc"] = true
             object["timezone"] = nil
-            object["worker_pool"] = "async"
+            object["worker_pool"] = .string(poolName)
             object["worker_enable_remote_control"] = true
             object["task_default_rate_limit"] = nil
             object["worker_heartbeat"] = configuration.withoutHeartbeat ? nil : .double(configuration.heartbeatInterval)
@@ -201,11 +201,13 @@ extension Worker: ControlTarget {
         logger.info("no longer consuming from \(queue)")
     }
 
-    /// The async pool grows or shrinks at once; it never goes below one slot.
+    /// The pool grows or shrinks at once (the process pool starts or retires children); it
+    /// never goes below one slot.
     public func resizePool(by delta: Int) async -> Bool {
         let size = concurrency + delta
         guard size >= 1 else { return false }
         concurrency = size
+        await pool?.resize(to: size)
         await consumer.setPrefetch(prefetchCount)
         dispatch()
         logger.info("pool resized to \(size) slots")

@@ -17,8 +17,7 @@ extension Worker {
                                   dateDone: nil, groupID: request.message.headers.group, parentID: request.message.headers.parentID)
             await store(meta, for: request)
         }
-        let outcome = await TaskRunner.run(request.task, context: request.context(hostname: nodename), softLimit: soft,
-                                           hardLimit: hard, handle: handle)
+        let outcome = await runBody(request, soft: soft, hard: hard, handle: handle)
         switch outcome {
         case .succeeded(let value, let runtime):
             await succeed(request, value: value, runtime: runtime, acksLate: acksLate)
@@ -50,6 +49,8 @@ extension Worker {
                 + "billiard.exceptions.TimeLimitExceeded: \(info.pythonRepr)\n"
             await fail(request, exception: info, traceback: traceback, acksLate: acksLate, storedTraceback: .some(nil),
                        logged: true)
+        case .workerLost(let info, _):
+            await workerLost(request, exception: info, acksLate: acksLate)
         case .terminated(_, _) where switches.isAbandoning:
             let fate = acksLate ? "its message goes back to the queue" : "its message was acked early and is not requeued"
             logger.warning("Task \(request.name)[\(request.id)] cancelled by the shutdown; \(fate)")

@@ -25,6 +25,7 @@ extension Worker {
             logger.warning("visibility restore at start failed: \(error)")
         }
         loadStateDB()
+        await startPool()
         let control = ControlServer(transport: transport, target: self, logger: logger)
         if !configuration.withoutMingle {
             do {
@@ -52,7 +53,7 @@ extension Worker {
             loops.append(Task { [weak self] in await self?.heartbeatLoop() })
         }
         let queueList = queues.map(\.name).joined(separator: ", ")
-        logger.info("\(nodename) ready: \(registry.names.count) tasks, queues [\(queueList)], concurrency \(concurrency) (async)")
+        logger.info("\(nodename) ready: \(registry.names.count) tasks, queues [\(queueList)], concurrency \(concurrency) (\(poolName))")
     }
 
     /// Begins a warm shutdown: stop consuming, finish running tasks (up to the shutdown
@@ -117,6 +118,7 @@ extension Worker {
             switches.abandonRunningTasks()
             for entry in active.values { entry.handle.terminate(signal: 9) }
         }
+        await pool?.stop()
         await consumer.close()
         do {
             let restored = try await consumer.restoreUnacked()

@@ -33,6 +33,8 @@ public actor Worker {
     /// This process's id (what `stats` reports).
     public nonisolated let pid: Int
     nonisolated let consumer: Consumer
+    /// The process pool (`--pool process`); nil on the async pool.
+    nonisolated let pool: ProcessPool?
     nonisolated let switches = WorkerSwitches()
     nonisolated let startedAt = ContinuousClock.now
 
@@ -62,6 +64,7 @@ public actor Worker {
     var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
     var drainWaiter: CheckedContinuation<Void, Never>?
     var cold = false
+    var autoscaler: PoolAutoscaler?
 
     /// A task running now, with the handle that terminates it.
     struct ActiveTask {
@@ -84,7 +87,11 @@ public actor Worker {
         self.registry = registry
         self.logger = logger
         nodename = configuration.nodename
-        concurrency = max(1, configuration.concurrency)
+        // With --autoscale the pool starts at its minimum, as Celery's does.
+        let processes = max(1, configuration.processPool?.autoscale?.min ?? configuration.concurrency)
+        concurrency = processes
+        pool = configuration.processPool.map { ProcessPool(processes: processes, options: $0, logger: logger) }
+        autoscaler = configuration.processPool?.autoscale.map { PoolAutoscaler(max: $0.max, min: $0.min) }
         queues = configuration.queues.map { QueueInfo(name: $0) }
         pid = Int(ProcessInfo.processInfo.processIdentifier)
         let timeout = Duration.milliseconds(Int64(max(0.05, configuration.brokerTimeout) * 1000))
@@ -118,6 +125,8 @@ public actor Worker {
 
     /// Starts the worker and runs it until a shutdown has been carried out.
     public func run() async throws {
+        // Started as a process pool's child: serve task bodies instead (never returns).
+        if ProcessPoolChild.isRequested { await ProcessPoolChild.serve(registry: registry) }
         try await start()
         await waitForShutdownRequest()
         await shutdown()

@@ -52,6 +52,12 @@ public struct WorkerConfiguration: Sendable {
     public var softwareIdentity = "celeriac"
     /// The version reported as `sw_ver`.
     public var softwareVersion = "0.1.0"
+    /// `--pool process`: run task bodies in child processes with these settings; nil runs
+    /// them on the async pool.
+    public var processPool: ProcessPoolOptions?
+    /// `task_reject_on_worker_lost`: an acks-late task whose pool child died goes back to its
+    /// queue instead of failing (a task's own option wins).
+    public var rejectOnWorkerLost = false
 
     /// Settings for a broker URL (and a result backend URL; empty or nil uses the broker).
     public init(broker: String, resultBackend: String? = nil) throws(ConfigurationError) {
@@ -85,6 +91,7 @@ public struct WorkerConfiguration: Sendable {
         for (option, value) in [("--time-limit", timeLimit), ("--soft-time-limit", softTimeLimit)] {
             if let value, !(value > 0) { throw WorkerConfigurationError(option: option, "must be more than 0 seconds") }
         }
+        try processPool?.validate()
         if let expires = resultExpires, expires < 0 {
             throw WorkerConfigurationError(option: "--result-expires", "must be 0 or more seconds")
         }

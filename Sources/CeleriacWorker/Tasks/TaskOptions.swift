@@ -25,11 +25,15 @@ public struct TaskOptions: Sendable, Hashable {
     public var retryJitter: Bool
     /// Do not store results (`ignore_result`).
     public var ignoreResult: Bool
+    /// `reject_on_worker_lost`: with a late ack, requeue the message when the pool child
+    /// running it dies instead of failing it; nil uses the worker's setting.
+    public var rejectOnWorkerLost: Bool?
 
     public init(
         rateLimit: String? = nil, acksLate: Bool? = nil, softTimeLimit: Double? = nil, timeLimit: Double? = nil,
         maxRetries: Int? = 3, defaultRetryDelay: Double = 180, autoretryFor: Set<String> = [],
-        retryBackoff: Double? = nil, retryBackoffMax: Double = 600, retryJitter: Bool = true, ignoreResult: Bool = false
+        retryBackoff: Double? = nil, retryBackoffMax: Double = 600, retryJitter: Bool = true, ignoreResult: Bool = false,
+        rejectOnWorkerLost: Bool? = nil
     ) {
         self.rateLimit = rateLimit
         self.acksLate = acksLate
@@ -42,5 +46,6 @@ public struct TaskOptions: Sendable, Hashable {
         self.retryBackoffMax = retryBackoffMax
         self.retryJitter = retryJitter
         self.ignoreResult = ignoreResult
+        self.rejectOnWorkerLost = rejectOnWorkerLost
     }
 }

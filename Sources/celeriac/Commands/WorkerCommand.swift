@@ -41,8 +41,27 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .customLong("logfile")], help: "Append the log to this file instead of stderr.")
     var logfile: String?
 
-    @Option(name: [.customShort("P"), .customLong("pool")], help: "The pool: async (tasks are Swift async functions).")
+    @Option(name: [.customShort("P"), .customLong("pool")],
+            help: "The pool: async (tasks are Swift async functions in this process) or process (child processes).")
     var pool: String = "async"
+
+    @Option(name: .customLong("max-tasks-per-child"), help: "Replace a pool process after this many tasks (--pool process).")
+    var maxTasksPerChild: Int?
+
+    @Option(name: .customLong("max-memory-per-child"),
+            help: "Replace a pool process once its resident memory passed this many KiB (--pool process).")
+    var maxMemoryPerChild: Int?
+
+    @Option(name: .customLong("autoscale"), help: "MAX,MIN: grow and shrink the pool with the load (--pool process).")
+    var autoscale: String?
+
+    @Flag(name: .customLong("reject-on-worker-lost"),
+          help: "Requeue an acks-late task whose pool process died instead of failing it (task_reject_on_worker_lost).")
+    var rejectOnWorkerLost = false
+
+    @Flag(name: .customLong("pool-fault-tasks"),
+          help: ArgumentHelp("Also register the celeriac.fault.* tasks that break their process.", visibility: .hidden))
+    var poolFaultTasks = false
 
     @Flag(name: .customLong("without-heartbeat"), help: "Send no worker-heartbeat events.")
     var withoutHeartbeat = false
@@ -95,9 +114,26 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch {
             throw usageError("--broker/--result-backend: \(error.description)")
         }
-        guard pool == "async" else {
-            throw usageError("--pool \(pool) is not available: this worker runs the async pool (--pool async)")
+        switch pool {
+        case "async":
+            for (option, given) in [("--max-tasks-per-child", maxTasksPerChild != nil), ("--max-memory-per-child", maxMemoryPerChild != nil),
+                                    ("--autoscale", autoscale != nil)] where given {
+                throw usageError("\(option) needs --pool process")
+            }
+        case "process":
+            var options = ProcessPoolOptions(maxTasksPerChild: maxTasksPerChild, maxMemoryPerChildKiB: maxMemoryPerChild)
+            if let autoscale {
+                let parts = autoscale.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count == 2, let high = parts[0], let low = parts[1] else {
+                    throw usageError("--autoscale '\(autoscale)' is not MAX,MIN (two whole numbers)")
+                }
+                options.autoscale = (high, low)
+            }
+            configuration.processPool = options
+        default:
+            throw usageError("--pool \(pool) is not available: use --pool async or --pool process")
         }
+        configuration.rejectOnWorkerLost = rejectOnWorkerLost
         guard CeleryLogHandler.level(named: loglevel) != nil else {
             throw usageError("--loglevel '\(loglevel)' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         }
@@ -131,7 +167,16 @@ struct WorkerCommand: AsyncParsableCommand {
         _ = try workerConfiguration()
     }
 
+    /// The tasks this worker runs: the demo tasks (and the fault tasks when asked for).
+    var registry: TaskRegistry {
+        var registry = DemoTasks.registry
+        if poolFaultTasks { PoolFaultTasks.register(into: &registry) }
+        return registry
+    }
+
     func run() async throws {
+        // A process pool child of this command serves task bodies and nothing else.
+        if ProcessPoolChild.isRequested { await ProcessPoolChild.serve(registry: registry) }
         let configuration = try workerConfiguration()
         let level = CeleryLogHandler.level(named: loglevel) ?? .info
         let sink: CeleryLogHandler.Sink
@@ -145,7 +190,7 @@ struct WorkerCommand: AsyncParsableCommand {
             sink = .standardError
         }
         let logger = Logger(label: "celeriac.worker") { _ in CeleryLogHandler(sink: sink, level: level) }
-        let worker = Worker(configuration: configuration, registry: DemoTasks.registry, logger: logger)
+        let worker = Worker(configuration: configuration, registry: registry, logger: logger)
         let signals = WorkerSignals(worker: worker)
         defer { signals.cancel() }
         if let descriptor = exitWithParentFD {

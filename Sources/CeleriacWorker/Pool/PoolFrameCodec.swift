@@ -1,0 +1,93 @@
+import CeleriacProtocol
+
+/// The pool's framing: a 4-byte big-endian length, then that many bytes — a kind byte and
+/// its body. Numbers in a body are big-endian; structured parts are compact JSON.
+///
+/// | kind | body |
+/// | --- | --- |
+/// | `0x01` run | job (8) · context JSON |
+/// | `0x02` soft limit | job (8) |
+/// | `0x81` ready | pid (4) |
+/// | `0x82` result | job (8) · peak RSS KiB (8) · outcome JSON |
+public enum PoolFrameCodec {
+    /// The largest frame accepted (a task's arguments travel in one frame).
+    public static let maxFrameLength = 64 * 1024 * 1024
+
+    /// The frame's bytes, length prefix included.
+    public static func encode(_ frame: PoolFrame) -> [UInt8] {
+        var out: [UInt8] = [0, 0, 0, 0]
+        switch frame {
+        case .run(let job):
+            out.append(PoolFrame.Kind.run.rawValue)
+            append(job.number, to: &out)
+            JSONWriter.write(job.contextJSON, into: &out)
+        case .softLimit(let job):
+            out.append(PoolFrame.Kind.softLimit.rawValue)
+            append(job, to: &out)
+        case .ready(let pid):
+            out.append(PoolFrame.Kind.ready.rawValue)
+            append(UInt32(bitPattern: pid), to: &out)
+        case .result(let job, let rss, let outcome):
+            out.append(PoolFrame.Kind.result.rawValue)
+            append(job, to: &out)
+            append(rss, to: &out)
+            JSONWriter.write(outcome.poolJSON, into: &out)
+        }
+        let length = UInt32(out.count - 4)
+        for index in 0..<4 { out[index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
+        return out
+    }
+
+    /// Decodes one frame body (kind byte and what follows, without the length prefix).
+    public static func decodeBody(_ body: ArraySlice<UInt8>) throws(PoolFrameError) -> PoolFrame {
+        guard let first = body.first else { throw PoolFrameError(.badLength, "an empty frame") }
+        guard let kind = PoolFrame.Kind(rawValue: first) else {
+            throw PoolFrameError(.unknownKind, "kind 0x\(String(first, radix: 16)) is not a pool frame")
+        }
+        var rest = body.dropFirst()
+        switch kind {
+        case .run:
+            let number = try take(UInt64.self, from: &rest, in: "run")
+            return .run(PoolJob(number: number, context: try PoolJob.context(from: try json(rest, in: "run"))))
+        case .softLimit:
+            let number = try take(UInt64.self, from: &rest, in: "soft limit")
+            try expectEnd(rest, in: "soft limit")
+            return .softLimit(job: number)
+        case .ready:
+            let pid = try take(UInt32.self, from: &rest, in: "ready")
+            try expectEnd(rest, in: "ready")
+            return .ready(pid: Int32(bitPattern: pid))
+        case .result:
+            let number = try take(UInt64.self, from: &rest, in: "result")
+            let rss = try take(UInt64.self, from: &rest, in: "result")
+            return .result(job: number, maxResidentKiB: rss, outcome: try ExecutionOutcome(poolJSON: try json(rest, in: "result")))
+        }
+    }
+
+    static func append<Number: FixedWidthInteger>(_ value: Number, to out: inout [UInt8]) {
+        let size = Number.bitWidth / 8
+        for index in 0..<size { out.append(UInt8(truncatingIfNeeded: value >> (8 * (size - 1 - index)))) }
+    }
+
+    static func take<Number: FixedWidthInteger & UnsignedInteger>(_: Number.Type, from bytes: inout ArraySlice<UInt8>,
+                                                                  in what: String) throws(PoolFrameError) -> Number {
+        let size = Number.bitWidth / 8
+        guard bytes.count >= size else { throw PoolFrameError(.badPayload, "a \(what) frame is too short") }
+        var value: Number = 0
+        for byte in bytes.prefix(size) { value = value << 8 | Number(byte) }
+        bytes = bytes.dropFirst(size)
+        return value
+    }
+
+    static func expectEnd(_ bytes: ArraySlice<UInt8>, in what: String) throws(PoolFrameError) {
+        guard bytes.isEmpty else { throw PoolFrameError(.badPayload, "a \(what) frame has \(bytes.count) bytes too many") }
+    }
+
+    static func json(_ bytes: ArraySlice<UInt8>, in what: String) throws(PoolFrameError) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw PoolFrameError(.badPayload, "a \(what) frame's JSON cannot be read: \(error)")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CeleriacProtocol
+
+/// A task body handed to a pool child: a job number (unique within the pool) and what the
+/// task sees. The child looks the task up in its own registry by `context.name`.
+public struct PoolJob: Sendable, Hashable {
+    /// The pool's number for this run (Celery's "Job: N").
+    public var number: UInt64
+    /// The task's context.
+    public var context: TaskContext
+
+    public init(number: UInt64, context: TaskContext) {
+        self.number = number
+        self.context = context
+    }
+
+    public static func == (lhs: PoolJob, rhs: PoolJob) -> Bool {
+        lhs.number == rhs.number && lhs.contextJSON == rhs.contextJSON
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(number)
+        hasher.combine(contextJSON)
+    }
+
+    /// The context as the JSON object the frame carries.
+    var contextJSON: JSONValue {
+        var object = JSONObject()
+        object["id"] = .string(context.id)
+        object["name"] = .string(context.name)
+        object["args"] = .array(context.args)
+        object["kwargs"] = .object(context.kwargs)
+        object["retries"] = .integer(context.retries)
+        object["root_id"] = .optionalString(context.rootID)
+        object["parent_id"] = .optionalString(context.parentID)
+        object["group"] = .optionalString(context.groupID)
+        object["hostname"] = .string(context.hostname)
+        return .object(object)
+    }
+
+    /// Reads the context object back.
+    static func context(from value: JSONValue) throws(PoolFrameError) -> TaskContext {
+        guard case .object(let object) = value, case .string(let id)? = object["id"], case .string(let name)? = object["name"],
+              case .array(let args)? = object["args"], case .object(let kwargs)? = object["kwargs"],
+              let retries = object["retries"]?.intValue
+        else {
+            throw PoolFrameError(.badPayload, "a run frame needs id, name, args, kwargs and retries")
+        }
+        return TaskContext(id: id, name: name, args: args, kwargs: kwargs, retries: Int(retries),
+                           rootID: object["root_id"]?.stringValue, parentID: object["parent_id"]?.stringValue,
+                           groupID: object["group"]?.stringValue, hostname: object["hostname"]?.stringValue ?? "")
+    }
+}

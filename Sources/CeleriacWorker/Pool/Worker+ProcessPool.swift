@@ -1,0 +1,97 @@
+import CeleriacProtocol
+import Foundation
+
+/// The worker's side of `--pool process`: where a task body runs, what a lost child means
+/// for its message, what `stats` says about the pool, and the autoscaler.
+extension Worker {
+    /// `async`, or `process` when task bodies run in child processes.
+    nonisolated var poolName: String { pool == nil ? "async" : "process" }
+
+    /// Starts the pool's children and, with `--autoscale`, the loop that sizes the pool.
+    func startPool() async {
+        guard let pool else { return }
+        await pool.start()
+        if autoscaler != nil {
+            loops.append(Task { [weak self] in await self?.autoscaleLoop() })
+        }
+    }
+
+    /// Runs a request's body: in a pool child, or on the async pool.
+    nonisolated func runBody(_ request: TaskRequest, soft: Double?, hard: Double?, handle: RunningTask) async -> ExecutionOutcome {
+        let context = request.context(hostname: nodename)
+        guard let pool else {
+            return await TaskRunner.run(request.task, context: context, softLimit: soft, hardLimit: hard, handle: handle)
+        }
+        return await pool.run(request.task, context: context, softLimit: soft, hardLimit: hard, handle: handle)
+    }
+
+    /// The child running a request died on its own (`WorkerLostError`). As Celery does: an
+    /// acks-late task with `reject_on_worker_lost` goes back to its queue; any other fails
+    /// (an acks-late message is acked, `acks_on_failure`).
+    nonisolated func workerLost(_ request: TaskRequest, exception: ExceptionInfo, acksLate: Bool) async {
+        let requeue = acksLate && (request.task.options.rejectOnWorkerLost ?? configuration.rejectOnWorkerLost)
+        if requeue {
+            logger.warning("Task \(request.name)[\(request.id)] lost its process (\(exception.pythonRepr)); requeued (reject_on_worker_lost)")
+            await reject(request, requeue: true)
+            return
+        }
+        logger.error("Task handler raised error: \(exception.pythonRepr)")
+        await fail(request, exception: exception, traceback: exception.workerLostTraceback, acksLate: acksLate, logged: true)
+    }
+
+    /// The `pool` object of `stats`.
+    func poolStatistics() async -> JSONObject {
+        guard let pool else {
+            return WorkerStats.pool(implementation: "celeriac.async:TaskPool", maxConcurrency: concurrency, processes: [pid])
+        }
+        return await pool.statistics(softTimeout: configuration.softTimeLimit, hardTimeout: configuration.timeLimit)
+    }
+
+    /// The pool's settings under Celery's names, for `conf` (nothing on the async pool).
+    func poolConfiguration() -> JSONObject {
+        var object = JSONObject()
+        guard let options = pool?.options else { return object }
+        object["worker_pool"] = .string(poolName)
+        object["worker_max_tasks_per_child"] = options.maxTasksPerChild.map(JSONValue.integer) ?? .null
+        object["worker_max_memory_per_child"] = options.maxMemoryPerChildKiB.map(JSONValue.integer) ?? .null
+        if let autoscale = options.autoscale { object["worker_autoscale"] = .string("\(autoscale.max),\(autoscale.min)") }
+        object["task_reject_on_worker_lost"] = .bool(configuration.rejectOnWorkerLost)
+        return object
+    }
+
+    /// Active requests with the pid of the child running each (Celery's `worker_pid`: None
+    /// until a child accepted the job).
+    func withPoolPIDs(_ infos: [TaskRequestInfo]) async -> [TaskRequestInfo] {
+        guard let pool else { return infos }
+        var result = infos
+        for index in result.indices {
+            result[index].workerPID = await pool.pid(runningTask: result[index].id)
+        }
+        return result
+    }
+
+    /// Celery's autoscaler tick, once a second.
+    func autoscaleLoop() async {
+        while !Task.isCancelled, phase == .running {
+            try? await Task.sleep(for: .seconds(1))
+            guard phase == .running, var scaler = autoscaler else { return }
+            let delta = scaler.change(held: active.count + reserved.count, processes: concurrency, now: Self.now())
+            autoscaler = scaler
+            if delta != 0 {
+                logger.info("Scaling \(delta > 0 ? "up" : "down") \(abs(delta)) processes.")
+                _ = await resizePool(by: delta)
+            }
+        }
+    }
+
+    /// `autoscale(max, min)`: new bounds, the pool brought within them at once.
+    public func autoscale(max: Int?, min: Int?) async -> JSONValue {
+        guard var scaler = autoscaler else {
+            return ControlReplies.error(PythonRepr.exceptionRepr(type: "ValueError", arguments: ["Autoscale not enabled"]))
+        }
+        let size = scaler.update(max: max, min: min, processes: concurrency)
+        autoscaler = scaler
+        if let size { _ = await resizePool(by: size - concurrency) }
+        return ["ok": .string("autoscale now max=\(scaler.max) min=\(scaler.min)")]
+    }
+}
