@@ -24,6 +24,11 @@ struct ConsoleCommandAlertsTests {
             kind = "failure_rate"
             above = 0.5
 
+            [rules.stuck]
+            kind = "queue_latency"
+            queue = "slow"
+            above = "2m"
+
             [rules.gone]
             kind = "heartbeat_missing"
             bell = true
@@ -33,6 +38,7 @@ struct ConsoleCommandAlertsTests {
             AlertRule(name: "celery-backlog", condition: .queueDepthAbove(queue: "celery", depth: 100, duration: 30)),
             AlertRule(name: "failing", condition: .failureRateAbove(task: "demo.*", ratio: 0.25, minimum: 5)),
             AlertRule(name: "any-failing", condition: .failureRateAbove(task: "*", ratio: 0.5, minimum: 10)),
+            AlertRule(name: "stuck", condition: .queueLatencyAbove(queue: "slow", seconds: 120)),
             AlertRule(name: "gone", condition: .heartbeatMissing(worker: "*"), bell: true, command: "notify-send 'worker gone'"),
         ])
         #expect(try AlertRuleLoader.parse("", file: "empty.toml").isEmpty)
@@ -43,7 +49,9 @@ struct ConsoleCommandAlertsTests {
         ("[rules.x]\nkind = \"queue_depth\"\nabove = 5\nfor = \"soon\"\n", "a.toml:4: rules.x.for: must be seconds"),
         ("[rules.x]\nkind = \"failure_rate\"\nabove = \"250%\"\n", "a.toml:3: rules.x.above: must be a ratio"),
         ("[rules.x]\nkind = \"quue_depth\"\n", "a.toml:2: rules.x.kind: unknown kind \"quue_depth\""),
-        ("[rules.x]\nkind = \"queue_latency\"\n", "a.toml:2: rules.x.kind: queue_latency is not available"),
+        ("[rules.x]\nkind = \"queue_latency\"\n", "a.toml:1: rules.x: a queue_latency rule needs above"),
+        ("[rules.x]\nkind = \"queue_latency\"\nabove = \"soon\"\n", "a.toml:3: rules.x.above: must be seconds"),
+        ("[rules.x]\nkind = \"queue_latency\"\nabove = 5\nfor = 3\n", "a.toml:4: rules.x.for: unknown key \"for\""),
         ("[rules.x]\nkind = \"heartbeat_missing\"\nqueue = \"celery\"\n", "a.toml:3: rules.x.queue: unknown key \"queue\""),
         ("[rules.x]\nabove = 3\n", "a.toml:1: rules.x: missing kind"),
         ("[rules.x]\nkind = \"heartbeat_missing\"\nbell = \"yes\"\n", "a.toml:3: rules.x.bell: must be true or false"),

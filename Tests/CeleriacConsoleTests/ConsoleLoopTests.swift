@@ -96,6 +96,7 @@ struct ConsoleLoopTests {
             onAlert: { rule, alert in
                 #expect(rule.name == "backlog")
                 calls.alerts.append(alert)
+                return nil
             })
         advance(loop, clock, steps: 30)
         let firing = loop.model.state.alerts.filter { $0.rule == "backlog" }

@@ -11,8 +11,9 @@ public final class ConsoleLoop {
     /// Opens text in an editor and returns the edited text (nil when the editor failed or the
     /// user quit without saving). The curses app suspends the screen around it.
     private let editText: ((String) -> String?)?
-    /// Called once when an alert starts firing, for rules with a command to run.
-    private let onAlert: ((AlertRule, FiringAlert) -> Void)?
+    /// Called once when an alert starts firing, for rules with a command to run; what it
+    /// returns (the command could not start, and why) becomes a notice.
+    private let onAlert: ((AlertRule, FiringAlert) -> String?)?
     /// The alerts firing after the last turn, by rule and subject.
     private var firing: Set<String> = []
     private var drawnVersion = -1
@@ -22,7 +23,7 @@ public final class ConsoleLoop {
     public init(
         model: ConsoleModel, terminal: any Terminal, source: any ConsoleDataSource, clock: @escaping () -> Double,
         maxFPS: Double = 10, themes: ThemeLoader = ThemeLoader(), editText: ((String) -> String?)? = nil,
-        onAlert: ((AlertRule, FiringAlert) -> Void)? = nil
+        onAlert: ((AlertRule, FiringAlert) -> String?)? = nil
     ) {
         self.onAlert = onAlert
         self.model = model
@@ -65,7 +66,7 @@ public final class ConsoleLoop {
         for alert in alerts where !firing.contains(alert.rule + "\u{0}" + alert.subject) {
             guard let rule = model.state.alertRules.first(where: { $0.name == alert.rule }) else { continue }
             if rule.bell { terminal.bell() }
-            if rule.command != nil { onAlert?(rule, alert) }
+            if rule.command != nil, let problem = onAlert?(rule, alert) { _ = model.reduce(.notice(problem, isError: true)) }
         }
     }
 

@@ -19,7 +19,8 @@ extension LiveCluster {
     static func entry(_ record: FailureRecord) -> FailureEntry {
         FailureEntry(taskID: record.taskID, name: record.name.isEmpty ? "(\(record.reason.rawValue))" : record.name,
                      queue: record.queue, exception: record.exception, traceback: record.traceback,
-                     timestamp: record.timestamp, envelope: String(decoding: record.envelope, as: UTF8.self))
+                     timestamp: record.timestamp, envelope: String(decoding: record.envelope, as: UTF8.self),
+                     worker: record.worker, reason: record.reason.rawValue)
     }
 
     /// Re-publishes failure-store entries; one reply per id: the queue it went to, or why not.

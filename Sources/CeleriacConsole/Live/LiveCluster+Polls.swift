@@ -71,8 +71,10 @@ extension LiveCluster {
         registry.withLock { $0.boundQueues.formUnion(queues) }
     }
 
-    /// One pipelined round of LLEN over every known queue's four priority keys. With no queue
-    /// known yet, a PING checks the connection instead.
+    /// One pipelined round over every known queue's four priority keys: LLEN for the depth
+    /// and LINDEX key -1 for the oldest message (kombu LPUSHes, workers BRPOP), whose id and
+    /// ETA tell the state how long the queue's oldest message has waited. With no queue known
+    /// yet, a PING checks the connection instead.
     func pollDepths() async throws(RedisError) {
         let queues = knownQueues
         guard !queues.isEmpty else {
@@ -81,25 +83,46 @@ extension LiveCluster {
             return
         }
         let steps = Priority.steps.count
-        let commands = queues.flatMap { queue in Priority.allKeys(queue).map { RedisCommand(["LLEN", $0]) } }
+        let commands = queues.flatMap { queue in
+            Priority.allKeys(queue).flatMap { [RedisCommand(["LLEN", $0]), RedisCommand(["LINDEX", $0, "-1"])] }
+        }
         let replies = await transport.client.pipeline(commands)
         var depths: [String: [Int]] = [:]
+        var waiting: [String: [WaitingMessage]] = [:]
         for (index, queue) in queues.enumerated() {
             var counts: [Int] = []
+            var heads: [WaitingMessage] = []
             var isList = true
             for step in 0..<steps {
-                let position = index * steps + step
-                guard position < replies.count else { throw .unexpectedReply("pipeline answered \(replies.count) of \(commands.count) commands") }
-                switch replies[position] {
-                case .success(let reply): counts.append(Int(reply.int ?? 0))
+                let position = (index * steps + step) * 2
+                guard position + 1 < replies.count else {
+                    throw .unexpectedReply("pipeline answered \(replies.count) of \(commands.count) commands")
+                }
+                switch (replies[position], replies[position + 1]) {
+                case (.success(let length), .success(let head)):
+                    counts.append(Int(length.int ?? 0))
+                    if let bytes = head.bytes { heads.append(Self.waitingMessage(bytes, step: step)) }
                 // A key of another type (WRONGTYPE) is not a queue: left out of the round.
-                case .failure(.server): isList = false
-                case .failure(let error): throw error
+                case (.failure(.server), _), (_, .failure(.server)): isList = false
+                case (.failure(let error), _), (_, .failure(let error)): throw error
                 }
             }
-            if isList { depths[queue] = counts }
+            if isList {
+                depths[queue] = counts
+                if !heads.isEmpty { waiting[queue] = heads }
+            }
         }
-        inbox.push(.queueDepths(QueueDepthPoll(depths: depths)))
+        inbox.push(.queueDepths(QueueDepthPoll(depths: depths, waiting: waiting)))
+    }
+
+    /// The id, task name and ETA of a waiting message from its envelope's headers (task
+    /// protocol 2); an unreadable message has an empty id (its age cannot be told).
+    static func waitingMessage(_ bytes: [UInt8], step: Int) -> WaitingMessage {
+        guard let envelope = try? KombuEnvelope.decode(bytes) else { return WaitingMessage(step: step, id: "") }
+        let headers = envelope.headers
+        let eta = headers["eta"]?.stringValue.flatMap { try? CeleryDateTime.parse($0, field: "eta") }
+        return WaitingMessage(step: step, id: headers["id"]?.stringValue ?? "", name: headers["task"]?.stringValue ?? "",
+                              eta: eta?.timeIntervalSince1970)
     }
 
     /// Reads the newest audit records into the model (newest last). An unreadable record, or an

@@ -1,14 +1,16 @@
 /// The `:` command line: `:revoke ID [ID…]`, `:terminate ID`, `:retry ID`, `:rate TASK RATE`,
 /// `:timelimit TASK SOFT [HARD]`, `:purge QUEUE`, `:pause QUEUE [WORKER]`, `:resume QUEUE
 /// [WORKER]`, `:grow WORKER [N]`, `:shrink WORKER [N]`, `:shutdown WORKER`, `:theme NAME`,
-/// `:view NAME`, `:q`.
+/// `:view NAME`, `:notices`, `:q`.
 public enum ConsoleCommand: Hashable, Sendable {
     case effect(Effect)
     case view(ConsoleView)
+    /// `:notices`: list what the console told the operator.
+    case notices
 
     /// The verbs, for errors and help.
     public static let verbs = ["revoke", "terminate", "retry", "rate", "timelimit", "purge", "pause", "resume", "grow",
-                               "shrink", "shutdown", "theme", "view", "q"]
+                               "shrink", "shutdown", "theme", "view", "notices", "q"]
 
     /// Parses a command line (with or without the leading `:`).
     public static func parse(_ line: String) throws(CommandError) -> ConsoleCommand {
@@ -66,6 +68,8 @@ public enum ConsoleCommand: Hashable, Sendable {
         case "theme":
             try need(1, "theme NAME")
             return .effect(.setTheme(rest[0]))
+        case "notices":
+            return .notices
         case "view":
             try need(1, "view NAME")
             guard let view = ConsoleView(name: rest[0]) else {

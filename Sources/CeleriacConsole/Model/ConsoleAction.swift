@@ -17,6 +17,9 @@ public enum ConsoleAction: Hashable, Sendable {
     case show(ConsoleView)
     /// The terminal's size: the model keeps the selection of long lists in view with it.
     case resize(width: Int, height: Int)
+    /// Something to tell the operator (a file named on the command line has a problem, an
+    /// alert's command did not start): shown above the status bar and kept in the notices.
+    case notice(String, isError: Bool)
 }
 
 /// A dialog the model shows: a confirmation for an effect, or a message.

@@ -29,6 +29,9 @@ extension ConsoleModel {
             screenSize = (max(0, width), max(0, height))
             clampSelections()
             return []
+        case .notice(let text, let isError):
+            notify(text, error: isError)
+            return []
         }
     }
 
@@ -116,6 +119,9 @@ extension ConsoleModel {
             case .view(let target):
                 switchTab(target)
                 return []
+            case .notices:
+                showNotices()
+                return []
             case .effect(let effect):
                 return request(effect)
             }
@@ -153,7 +159,12 @@ extension ConsoleModel {
         }
         let failed = outcome.error != nil || outcome.replies.contains(where: \.isError)
             || (outcome.replies.isEmpty && outcome.effect.isDestructive && !isBrokerSide(outcome.effect))
-        setResult(outcome.summary, error: failed)
+        // Every action's outcome is kept with the notices; reads (a queue page) are not.
+        if outcome.effect.isDestructive || failed {
+            notify(outcome.summary, error: failed)
+        } else {
+            setResult(outcome.summary, error: failed)
+        }
         if outcome.replies.count > 1 || outcome.error != nil {
             var lines = outcome.replies.map { "\($0.worker): \($0.text)" }
             if let error = outcome.error { lines.append(error) }

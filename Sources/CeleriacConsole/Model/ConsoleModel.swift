@@ -33,6 +33,10 @@ public struct ConsoleModel: Sendable {
     public internal(set) var showHelp = false
     /// The last outcome or error, shown above the status bar.
     public internal(set) var resultLine: (text: String, isError: Bool)?
+    /// What the console told the operator besides the views, oldest first (bounded): problems
+    /// with files named on the command line, alert commands that did not start, the outcome of
+    /// every action. The newest shows above the status bar when it comes; `:notices` lists them.
+    public internal(set) var notices: [Notice] = []
     public internal(set) var themeName: String
     public internal(set) var queuePage: QueuePage?
     public internal(set) var browsedQueue: String?
@@ -75,6 +79,20 @@ extension ConsoleModel {
 
     mutating func setResult(_ text: String, error: Bool) { resultLine = (text, error) }
 
+    /// Keeps a notice (and shows it above the status bar).
+    mutating func notify(_ text: String, error: Bool) {
+        setResult(text, error: error)
+        notices.append(Notice(time: now, text: text, isError: error))
+        if notices.count > Notice.limit { notices.removeFirst(notices.count - Notice.limit) }
+    }
+
+    /// Opens a dialog with the notices, newest first.
+    mutating func showNotices() {
+        let lines = notices.isEmpty ? ["No notices."]
+            : notices.reversed().map { "\(Format.clock($0.time))  \($0.isError ? "! " : "")\($0.text)" }
+        dialog = ConsoleDialog(purpose: .message, dialog: Dialog(title: "Notices (\(notices.count))", lines: lines, buttons: ["OK"]))
+    }
+
     mutating func open(_ target: ConsoleView) {
         guard target != view else { return }
         history.append(view)
@@ -88,5 +106,23 @@ extension ConsoleModel {
         view = target
         showHelp = false
         if target == .taskDetail, detailTask == nil, let first = taskRowIDs().first { detailTask = first }
+    }
+}
+
+/// One thing the console told the operator (see `ConsoleModel.notices`).
+public struct Notice: Hashable, Sendable {
+    /// When (the model's clock).
+    public var time: Double
+    public var text: String
+    /// A problem rather than news.
+    public var isError: Bool
+
+    /// The most notices kept.
+    public static let limit = 50
+
+    public init(time: Double, text: String, isError: Bool) {
+        self.time = time
+        self.text = text
+        self.isError = isError
     }
 }

@@ -55,7 +55,18 @@ extension RecordedInput {
             }
             var oldest: [String: Double] = [:]
             for m in o["oldest"]?.objectValue?.members ?? [] { if let n = m.value.numberValue { oldest[m.key] = n } }
-            input = .queueDepths(QueueDepthPoll(depths: map, oldestAge: oldest))
+            var waiting: [String: [WaitingMessage]] = [:]
+            for m in o["waiting"]?.objectValue?.members ?? [] {
+                guard let list = m.value.arrayValue else { throw fail("waiting of \(m.key) must be a list of messages") }
+                waiting[m.key] = try list.map { item throws(RecordingLineError) -> WaitingMessage in
+                    guard let e = item.objectValue, let id = e["id"]?.stringValue else {
+                        throw fail("a waiting message of \(m.key) needs \"id\"")
+                    }
+                    return WaitingMessage(step: Int(e["step"]?.intValue ?? 0), id: id, name: e["name"]?.stringValue ?? "",
+                                          eta: e["eta"]?.numberValue)
+                }
+            }
+            input = .queueDepths(QueueDepthPoll(depths: map, waiting: waiting, oldestAge: oldest))
         case "snapshot":
             guard let hostname = o["hostname"]?.stringValue else { throw fail("snapshot line without \"hostname\"") }
             func tasks(_ key: String) -> [SnapshotTask]? {
@@ -89,7 +100,8 @@ extension RecordedInput {
                                             queue: e["queue"]?.stringValue ?? "", exception: e["exception"]?.stringValue ?? "",
                                             traceback: e["traceback"]?.stringValue ?? "",
                                             timestamp: e["timestamp"]?.numberValue ?? time,
-                                            envelope: e["envelope"]?.stringValue ?? ""))
+                                            envelope: e["envelope"]?.stringValue ?? "",
+                                            worker: e["worker"]?.stringValue ?? "", reason: e["reason"]?.stringValue ?? "failed"))
             }
             input = .failures(entries)
         case "audit":

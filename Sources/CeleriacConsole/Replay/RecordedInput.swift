@@ -3,7 +3,9 @@ import CeleriacProtocol
 /// The record/replay format: one JSON object per line, `{"t": SECONDS, "kind": KIND, ...}`,
 /// each an input to `ClusterState` with the time it arrived. Kinds:
 /// `event` (`"event"`: the raw event object, or a `task.multi` list), `malformed` (`"reason"`),
-/// `depths` (`"depths"`: queue → [depth per priority], optional `"oldest"`: queue → seconds),
+/// `depths` (`"depths"`: queue → [depth per priority], optional `"waiting"`: queue → the
+/// oldest message of each non-empty priority key as `{"step", "id", "name", "eta"}`, optional
+/// `"oldest"`: queue → seconds),
 /// `snapshot` (`"hostname"`, optional `active`/`reserved`/`scheduled` task lists, `pid`,
 /// `pool`, `pool_size`, `processed`, `queues`, `registered`, `rate_limits`, `conf`),
 /// `failures` (`"entries"`), `audit` (`"entries"`), `connection` (`"status"`: `connecting`,
@@ -35,6 +37,15 @@ public struct RecordedInput: Hashable, Sendable {
         case .queueDepths(let poll):
             o["kind"] = .string("depths")
             o["depths"] = .object(JSONObject(poll.depths.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(JSONValue.integer))) }))
+            if !poll.waiting.isEmpty {
+                o["waiting"] = .object(JSONObject(poll.waiting.sorted { $0.key < $1.key }.map { queue, messages in
+                    (queue, .array(messages.map { m in
+                        var item: JSONObject = ["step": .integer(m.step), "id": .string(m.id), "name": .string(m.name)]
+                        if let eta = m.eta { item["eta"] = .double(eta) }
+                        return .object(item)
+                    }))
+                }))
+            }
             if !poll.oldestAge.isEmpty {
                 o["oldest"] = .object(JSONObject(poll.oldestAge.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) }))
             }
@@ -65,7 +76,8 @@ public struct RecordedInput: Hashable, Sendable {
             o["entries"] = .array(entries.map { e in
                 .object(["task_id": .string(e.taskID), "name": .string(e.name), "queue": .string(e.queue),
                          "exception": .string(e.exception), "traceback": .string(e.traceback),
-                         "timestamp": .double(e.timestamp), "envelope": .string(e.envelope)])
+                         "timestamp": .double(e.timestamp), "envelope": .string(e.envelope),
+                         "worker": .string(e.worker), "reason": .string(e.reason)])
             })
         case .audit(let entries):
             o["kind"] = .string("audit")

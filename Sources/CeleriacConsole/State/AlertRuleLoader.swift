@@ -10,6 +10,11 @@ import TOMLKit
 /// above = 100
 /// for = "30s"                # seconds, or a number with s, m or h (default 0)
 ///
+/// [rules.stuck]
+/// kind = "queue_latency"     # the oldest waiting message ready for longer than `above`
+/// queue = "*"                # (see QueueLatency for how the age is known)
+/// above = "2m"
+///
 /// [rules.failing-tasks]
 /// kind = "failure_rate"      # failed / finished in the last minute above `above`
 /// task = "demo.*"            # default *
@@ -23,7 +28,7 @@ import TOMLKit
 /// Errors name the file, the line and the key, like a compiler.
 public enum AlertRuleLoader {
     /// The kinds of rule, as `kind` names them.
-    public static let kinds = ["queue_depth", "failure_rate", "heartbeat_missing"]
+    public static let kinds = ["queue_depth", "queue_latency", "failure_rate", "heartbeat_missing"]
 
     /// Reads the rules of the file at `path`, in file order.
     public static func load(path: String) throws(AlertRuleError) -> [AlertRule] {
@@ -121,8 +126,11 @@ public enum AlertRuleLoader {
                 allowed = ["kind", "worker", "bell", "run"]
                 condition = .heartbeatMissing(worker: try string(rule["worker"], at: path + ["worker"]) ?? "*")
             case "queue_latency":
-                throw error(path + ["kind"], "queue_latency is not available: Celery messages carry no time they were "
-                            + "queued, so the live console cannot tell how long the oldest one waited")
+                allowed = ["kind", "queue", "above", "bell", "run"]
+                guard let above = try seconds(rule["above"], at: path + ["above"]) else {
+                    throw error(path, "a queue_latency rule needs above = SECONDS (\"30s\", \"5m\")")
+                }
+                condition = .queueLatencyAbove(queue: try string(rule["queue"], at: path + ["queue"]) ?? "*", seconds: above)
             default:
                 throw error(path + ["kind"], "unknown kind \"\(kind)\" (one of \(AlertRuleLoader.kinds.joined(separator: ", ")))")
             }

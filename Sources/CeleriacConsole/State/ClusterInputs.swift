@@ -23,16 +23,41 @@ public enum ClusterInput: Hashable, Sendable {
     case tick
 }
 
-/// Queue depths read in one round (LLEN over every queue and its priority keys).
+/// Queue depths read in one round (LLEN over every queue and its priority keys), with the
+/// message at the head of each non-empty key (LINDEX key -1, the oldest: kombu LPUSHes and
+/// workers BRPOP) in the same pipelined round.
 public struct QueueDepthPoll: Hashable, Sendable {
     /// Queue name → messages waiting per priority step (index 0 is the queue's own key).
     public var depths: [String: [Int]]
-    /// Queue name → age in seconds of the oldest waiting message, when the poller knows it.
+    /// Queue name → the oldest message of each non-empty priority key.
+    public var waiting: [String: [WaitingMessage]]
+    /// Queue name → age in seconds of the oldest waiting message, when the poll states it
+    /// outright (recordings may); it takes precedence over an age worked out from `waiting`.
     public var oldestAge: [String: Double]
 
-    public init(depths: [String: [Int]], oldestAge: [String: Double] = [:]) {
+    public init(depths: [String: [Int]], waiting: [String: [WaitingMessage]] = [:], oldestAge: [String: Double] = [:]) {
         self.depths = depths
+        self.waiting = waiting
         self.oldestAge = oldestAge
+    }
+}
+
+/// The oldest message of one priority key of a queue, as its envelope's headers say.
+public struct WaitingMessage: Hashable, Sendable {
+    /// The priority step (index into the queue's keys: 0 is the queue's own key).
+    public var step: Int
+    /// The task id (`headers.id`), or empty when the message is not a readable task envelope.
+    public var id: String
+    /// The task name (`headers.task`), or empty.
+    public var name: String
+    /// The `eta` header in seconds since the epoch, when the message has one.
+    public var eta: Double?
+
+    public init(step: Int = 0, id: String, name: String = "", eta: Double? = nil) {
+        self.step = step
+        self.id = id
+        self.name = name
+        self.eta = eta
     }
 }
 
@@ -105,9 +130,14 @@ public struct FailureEntry: Hashable, Sendable {
     public var timestamp: Double
     /// The original kombu envelope as JSON text, for retry and for the detail view.
     public var envelope: String
+    /// The nodename of the worker that gave up on the task (empty when not known).
+    public var worker: String
+    /// Why the store holds it: `failed` (raised, no retry left), `unregistered` (no such task
+    /// on the worker) or `malformed` (not a Celery task message).
+    public var reason: String
 
     public init(taskID: String, name: String, queue: String, exception: String, traceback: String,
-                timestamp: Double, envelope: String) {
+                timestamp: Double, envelope: String, worker: String = "", reason: String = "failed") {
         self.taskID = taskID
         self.name = name
         self.queue = queue
@@ -115,6 +145,8 @@ public struct FailureEntry: Hashable, Sendable {
         self.traceback = traceback
         self.timestamp = timestamp
         self.envelope = envelope
+        self.worker = worker
+        self.reason = reason
     }
 
     /// The exception's type: the repr up to its first `(` (`DemoError`).

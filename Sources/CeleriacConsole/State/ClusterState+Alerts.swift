@@ -21,8 +21,10 @@ extension ClusterState {
                 }
             case .queueLatencyAbove(let pattern, let seconds):
                 for queue in queueList where Self.matches(pattern, queue.name) {
-                    if let age = queue.oldestAge, age > seconds {
-                        hold(rule, queue.name, "\(rule.name): oldest message in \(queue.name) waited \(Int(age))s (> \(Int(seconds))s)")
+                    // A lower bound above the limit means the real age is above it too.
+                    if let latency = queue.latency, latency.age > seconds {
+                        hold(rule, queue.name, "\(rule.name): oldest message in \(queue.name) waited "
+                             + "\(latency.isExact ? "" : "at least ")\(Int(latency.age))s (> \(Int(seconds))s)")
                     }
                 }
             case .failureRateAbove(let pattern, let ratio, let minimum):

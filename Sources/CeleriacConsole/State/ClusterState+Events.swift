@@ -65,12 +65,12 @@ extension ClusterState {
         }
         let time = event.timestamp ?? now
         let workerIndex: Int32 = event.type == .taskSent ? -1 : (event.hostname.map { names.intern($0) } ?? -1)
-        let isNew = !tasks.contains(id)
-        var task = tasks.take(id) ?? TaskRecord(id: id)
+        let found = tasks.position(of: id)
+        let isNew = found == nil
+        var task = found.map { tasks.take(at: $0) } ?? TaskRecord(id: id)
         let wasFinished = task.phase.isFinished && !isNew
         let previous = task.phase
         let wasUnnamed = task.name < 0
-        // Kept only when needed: holding the array would make the append below copy it.
         let priorTransitions = wasUnnamed && !isNew ? task.transitions : []
 
         // Celery's rule: an event whose state ranks after the current one happened before it
@@ -80,20 +80,29 @@ extension ClusterState {
         if supersedes {
             task.phase = phase
             if workerIndex >= 0 { task.worker = workerIndex }
-            task.clock = max(task.clock, event.clock ?? 0)
         }
-        insertTransition(TaskTransition(phase: phase, time: time, worker: workerIndex), into: &task)
-        tasks[id] = task
+        task.insertTransition(TaskTransition(phase: phase, time: time, worker: workerIndex))
+        let position: Int
+        if let found {
+            tasks.replace(at: found, with: task)
+            position = found
+        } else if let added = tasks.insert(task) {
+            position = added
+        } else {
+            recordMalformed("task id longer than \(TaskKey.maxTextLength) bytes")
+            return
+        }
+        let handle = tasks.handle(at: position)
         if isNew {
-            arrivalOrder.append(id)
-            if let parent = task.parentID, parent != id { tasks.update(parent) { $0.children.append(id) } }
+            arrivalOrder.append(handle)
+            if let parent = task.parentID, !task.isOwnID(parent) { tasks.update(parent) { $0.children.append(id) } }
         }
         if wasUnnamed, task.name >= 0, !isNew {
             // The name came late (events crossed): credit the states seen before it.
             for earlier in priorTransitions { countType(of: task, phase: earlier.phase, now: now) }
         }
         countTransition(of: task, phase: phase, now: now)
-        if task.phase.isFinished, !wasFinished || previous != task.phase { finishOrder.append(id) }
+        if task.phase.isFinished, !wasFinished || previous != task.phase { finishOrder.append(handle) }
         if tasks.count > maxTasks { evict() }
     }
 
@@ -124,16 +133,11 @@ extension ClusterState {
         }
     }
 
-    /// Keeps the timeline in timestamp order whatever order the events came in.
-    private func insertTransition(_ transition: TaskTransition, into task: inout TaskRecord) {
-        var index = task.transitions.count
-        while index > 0, task.transitions[index - 1].time > transition.time { index -= 1 }
-        task.transitions.insert(transition, at: index)
-    }
-
     private mutating func countTransition(of task: TaskRecord, phase: TaskPhase, now: Double) {
         switch phase {
-        case .received: received.add(at: now)
+        case .received:
+            received.add(at: now)
+            if let queue = queueOfReceived(task) { queues[queue, default: QueueRecord(name: queue)].received.add(at: now) }
         case .success: succeeded.add(at: now)
         case .failure: failed.add(at: now)
         case .retry: retried.add(at: now)
@@ -141,6 +145,7 @@ extension ClusterState {
         case .pending:
             if let queue = names[task.queue] {
                 queues[queue, default: QueueRecord(name: queue)].sent.add(at: now)
+                queues[queue]?.countsSent = true
             }
         default: break
         }
@@ -161,16 +166,17 @@ extension ClusterState {
     private mutating func evict() {
         while tasks.count > maxTasks {
             var removed = false
-            while let id = finishOrder.popFirst() {
-                if let task = tasks[id], task.phase.isFinished {
-                    tasks[id] = nil
+            while let handle = finishOrder.popFirst() {
+                if let position = tasks.position(of: handle), tasks.storedRecord(at: position).phase.isFinished {
+                    tasks.remove(at: position)
                     removed = true
                     break
                 }
             }
             if !removed {
-                while let id = arrivalOrder.popFirst() {
-                    if tasks.removeValue(forKey: id) != nil {
+                while let handle = arrivalOrder.popFirst() {
+                    if let position = tasks.position(of: handle) {
+                        tasks.remove(at: position)
                         removed = true
                         break
                     }
@@ -179,9 +185,14 @@ extension ClusterState {
             guard removed else { return }
             evictedCount += 1
         }
-        // The arrival order holds evicted ids lazily; trim its front so it cannot grow forever.
-        while let first = arrivalOrder.first, tasks[first] == nil { arrivalOrder.removeFirst() }
-        if arrivalOrder.count > maxTasks * 2 { arrivalOrder = Deque(arrivalOrder.filter { tasks[$0] != nil }) }
-        if finishOrder.count > maxTasks * 2 { finishOrder = Deque(finishOrder.filter { tasks[$0]?.phase.isFinished == true }) }
+        // The queues hold evicted tasks lazily; trim their fronts, and filter them when they
+        // grow past twice the bound, so they cannot grow forever.
+        while let first = arrivalOrder.first, tasks.position(of: first) == nil { arrivalOrder.removeFirst() }
+        if arrivalOrder.count > maxTasks * 2 { arrivalOrder = Deque(arrivalOrder.filter { tasks.position(of: $0) != nil }) }
+        if finishOrder.count > maxTasks * 2 {
+            finishOrder = Deque(finishOrder.filter { handle in
+                tasks.position(of: handle).map { tasks.storedRecord(at: $0).phase.isFinished } ?? false
+            })
+        }
     }
 }

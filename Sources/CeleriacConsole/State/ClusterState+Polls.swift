@@ -1,8 +1,65 @@
 extension ClusterState {
     mutating func apply(_ poll: QueueDepthPoll, now: Double) {
+        var heads: [String: HeadSighting] = [:]
         for (name, depths) in poll.depths {
-            queues[name, default: QueueRecord(name: name)].record(depths: depths, at: now, oldestAge: poll.oldestAge[name])
+            var latency: QueueLatency?
+            for message in poll.waiting[name] ?? [] where !message.id.isEmpty {
+                let key = name + "\u{1F}\(message.step)"
+                // Seen at the head before (same message still first in line) or just now.
+                let since = headSightings[key].flatMap { $0.id == message.id ? $0.since : nil } ?? now
+                heads[key] = HeadSighting(id: message.id, since: since)
+                if !message.name.isEmpty { noteQueue(name, ofTaskNamed: message.name) }
+                let age = waitingLatency(message, headSince: since, now: now)
+                if let current = latency, current.age >= age.age { continue }
+                latency = age
+            }
+            if let stated = poll.oldestAge[name] { latency = QueueLatency(age: stated, isExact: true, taskID: latency?.taskID ?? "") }
+            queues[name, default: QueueRecord(name: name)].record(depths: depths, at: now, latency: latency)
         }
+        // Only the heads of this round are kept: a message no longer first is no longer waiting
+        // there (or another took its place).
+        headSightings = heads
+    }
+
+    /// How long `message` has been ready to run (see `QueueLatency`): exact from its task-sent
+    /// time or its ETA, else the best lower bound.
+    func waitingLatency(_ message: WaitingMessage, headSince: Double, now: Double) -> QueueLatency {
+        let task = tasks[message.id]
+        if let eta = message.eta, eta >= now {
+            // Not due yet: it is not late at all.
+            return QueueLatency(age: 0, isExact: true, taskID: message.id)
+        }
+        if let sent = task?.sent {
+            return QueueLatency(age: max(0, now - max(sent, message.eta ?? sent)), isExact: true, taskID: message.id)
+        }
+        if let eta = message.eta {
+            return QueueLatency(age: max(0, now - eta), isExact: true, taskID: message.id)
+        }
+        var bound = now - headSince
+        if let received = task?.received { bound = max(bound, now - received) }
+        return QueueLatency(age: max(0, bound), isExact: false, taskID: message.id)
+    }
+
+    /// Remembers that tasks of `name` wait in `queue`, to count their task-received events for
+    /// it (those events name no queue). A name seen in two queues is ambiguous and not used.
+    mutating func noteQueue(_ queue: String, ofTaskNamed name: String) {
+        let index = names.intern(queue)
+        let task = names.intern(name)
+        if let known = queueOfTaskName[task] {
+            if known != index { queueOfTaskName[task] = -1 }
+        } else if queueOfTaskName.count < 10_000 {
+            // Bounded: task names are few, but a hostile stream could vary them endlessly.
+            queueOfTaskName[task] = index
+        }
+    }
+
+    /// The queue a received task came from, when it can be told: its own queue field, the one
+    /// queue its worker consumes, or the one queue its task type was seen waiting in.
+    func queueOfReceived(_ task: TaskRecord) -> String? {
+        if let queue = names[task.queue] { return queue }
+        if let host = names[task.worker], let consumed = workers[host]?.queues, consumed.count == 1 { return consumed[0] }
+        if task.name >= 0, let index = queueOfTaskName[task.name], index >= 0 { return names[index] }
+        return nil
     }
 
     mutating func apply(_ snapshot: NodeSnapshot, now: Double) {
@@ -64,8 +121,7 @@ extension ClusterState {
         if phase == .started { task.started = time }
         task.received = time
         task.transitions = [TaskTransition(phase: phase, time: time, worker: worker)]
-        tasks[info.id] = task
-        arrivalOrder.append(info.id)
+        if let position = tasks.insert(task) { arrivalOrder.append(tasks.handle(at: position)) }
     }
 
     /// Records a rate limit the console set (the outcome of a successful rate-limit effect).

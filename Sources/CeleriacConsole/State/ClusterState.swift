@@ -12,10 +12,10 @@ public struct ClusterState: Sendable {
 
     public internal(set) var names = StringInterner()
     public internal(set) var tasks = TaskTable()
-    /// Task ids in arrival order (may hold ids already evicted; skipped lazily).
-    var arrivalOrder: Deque<String> = []
-    /// Task ids in the order they finished (lazily cleaned like `arrivalOrder`).
-    var finishOrder: Deque<String> = []
+    /// Tasks in arrival order (may hold tasks already evicted; skipped lazily).
+    var arrivalOrder: Deque<TaskHandle> = []
+    /// Tasks in the order they finished (lazily cleaned like `arrivalOrder`).
+    var finishOrder: Deque<TaskHandle> = []
     public internal(set) var workers: [String: WorkerRecord] = [:]
     public internal(set) var queues: [String: QueueRecord] = [:]
     public internal(set) var taskTypes: [String: TaskTypeStats] = [:]
@@ -38,6 +38,10 @@ public struct ClusterState: Sendable {
     public internal(set) var connection: ConnectionStatus = .connecting
     public var alertRules: [AlertRule]
     public internal(set) var alerts: [FiringAlert] = []
+    /// The message first in line of each queue key at the last poll, and since when it was.
+    var headSightings: [String: HeadSighting] = [:]
+    /// Interned task name → interned queue its messages were seen waiting in (-1: several).
+    var queueOfTaskName: [Int32: Int32] = [:]
     /// When each (rule, subject) condition started to hold, for duration rules.
     var conditionSince: [String: Double] = [:]
     /// Tasks evicted so far.
@@ -99,6 +103,12 @@ public struct ClusterState: Sendable {
 
     /// Online workers at `now`.
     public func onlineCount(now: Double) -> Int { workers.values.filter { $0.isOnline(now: now) }.count }
+}
+
+/// A message seen first in line of a queue key, and the poll time it was first seen there.
+struct HeadSighting: Hashable, Sendable {
+    var id: String
+    var since: Double
 }
 
 /// One event as the Events view shows it (`celery events --dump` style), with when it came.

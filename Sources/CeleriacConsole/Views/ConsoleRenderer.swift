@@ -130,7 +130,13 @@ public enum ConsoleRenderer {
                                     ?? binding.description.split(separator: " ").first.map(String.init) ?? binding.action))
         }
         hints += [KeyHint("/", "filter"), KeyHint(":", "command"), KeyHint("q", "back")]
-        let message = model.marks.isEmpty ? (model.readOnly ? "read-only" : "") : "\(model.marks.count) marked"
+        var notes: [String] = []
+        if !model.marks.isEmpty { notes.append("\(model.marks.count) marked") } else if model.readOnly { notes.append("read-only") }
+        if !model.notices.isEmpty {
+            let errors = model.notices.filter(\.isError).count
+            notes.append("\(model.notices.count) notice\(model.notices.count == 1 ? "" : "s")\(errors > 0 ? " (\(errors) !)" : "") :notices")
+        }
+        let message = notes.joined(separator: "  ")
         return StatusBar(hints: hints, message: message, status: status, alert: alert)
     }
 }

@@ -26,17 +26,33 @@ enum FailuresView {
         let window = Array(rows.dropFirst(offset).prefix(visible))
         var marked: Set<Int> = []
         for (i, row) in window.enumerated() where model.marks.contains(row.taskID) { marked.insert(i) }
+        // The reason (failed, unregistered, malformed) only where there is room: the exception
+        // text says more at 80 columns.
+        let wide = body.width >= 120
+        var columns = [TableColumn("ID", width: body.width >= 160 ? .fixed(36) : .flexible(min: 8, weight: 1)),
+                       TableColumn("Task", width: .flexible(min: 12, weight: 1)),
+                       TableColumn("Exception", width: .flexible(min: 14, weight: 4))]
+        if wide { columns.append(TableColumn("Reason", width: .fixed(12))) }
+        columns += [TableColumn("Worker", width: .flexible(min: 8, weight: 1)),
+                    TableColumn("Queue", width: .flexible(min: 6, weight: 1)),
+                    TableColumn("Failed at", width: .fixed(9)),
+                    TableColumn("Kept", width: .fixed(4))]
         let table = Table(
-            columns: [TableColumn("ID", width: .flexible(min: 8, weight: 1)),
-                      TableColumn("Task", width: .flexible(min: 12, weight: 2)),
-                      TableColumn("Exception", width: .flexible(min: 14, weight: 4)),
-                      TableColumn("Queue", width: .flexible(min: 6, weight: 1)),
-                      TableColumn("Failed at", width: .fixed(9)),
-                      TableColumn("Kept", width: .fixed(4))],
+            columns: columns,
             rows: window.map { row in
-                TableRow([Format.shortID(row.taskID, body.width >= 160 ? 36 : 8), row.name, row.exception, row.queue,
-                          Format.clock(row.time), row.stored ? "yes" : "no"],
-                         cellRoles: [2: .taskFailed, 4: .timestamp, 5: row.stored ? .success : .dim])
+                var cells = [Format.shortID(row.taskID, body.width >= 160 ? 36 : 8), row.name, row.exception]
+                var roles: [Int: Role] = [2: .taskFailed]
+                if wide {
+                    roles[cells.count] = row.reason == "failed" ? .text : .warning
+                    cells.append(row.reason)
+                }
+                cells.append(row.worker.isEmpty ? "-" : row.worker)
+                cells.append(row.queue)
+                roles[cells.count] = .timestamp
+                cells.append(Format.clock(row.time))
+                roles[cells.count] = row.stored ? .success : .dim
+                cells.append(row.stored ? "yes" : "no")
+                return TableRow(cells, cellRoles: roles)
             },
             selected: rows.isEmpty ? nil : selected - offset, marked: marked, scrollOffset: 0,
             showsMarks: true, emptyText: "No failures: nothing in the failure store, no live task-failed event")

@@ -44,6 +44,25 @@ public enum Format {
         return "\(total / 86400)d\(two(total % 86400 / 3600))h"
     }
 
+    /// A queue's time to drain: `empty` when nothing waits, `-` when nothing drains it.
+    public static func drain(_ queue: QueueRecord, now: Double) -> String {
+        queue.depth == 0 ? "empty" : duration(queue.timeToDrain(now: now))
+    }
+
+    /// How long a queue's oldest message waited: `42s`, `≥42s` for a lower bound, `-` unknown.
+    public static func latency(_ latency: QueueLatency?) -> String {
+        guard let latency else { return "-" }
+        return (latency.isExact ? "" : "≥") + duration(latency.age)
+    }
+
+    /// What the queues' In/s figures count, for a box title.
+    public static func inflowNote(_ queues: [QueueRecord]) -> String {
+        let sent = queues.filter(\.countsSent).count
+        if sent == 0 { return "in/s = task-received + depth growth (no task-sent events)" }
+        if sent == queues.count { return "in/s from task-sent events" }
+        return "in/s from task-sent events where seen, else task-received + depth growth"
+    }
+
     /// `d` with `places` decimals, rounded half away from zero.
     public static func fixed(_ d: Double, _ places: Int) -> String {
         guard d.isFinite else { return "-" }

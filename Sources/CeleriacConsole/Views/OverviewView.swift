@@ -63,13 +63,13 @@ enum OverviewView {
                 let consumers = state.workers.values.filter { $0.queues.contains(queue.name) && $0.isOnline(now: now) }.count
                 return TableRow([queue.name, "\(queue.depth)", priorityText(queue.depths), "\(consumers)",
                                  Format.rate(queue.inRate(now: now)), queue.outRate(now: now).map(Format.rate) ?? "-",
-                                 Format.duration(queue.timeToDrain(now: now)),
+                                 Format.drain(queue, now: now),
                                  ""],
                                 cellRoles: [7: .sparkline, 1: queue.depth > 0 ? .text : .dim])
             },
             selected: model.view == .overview ? nil : nil, emptyText: "No queues seen yet (polls show them)")
         let queueBox = parts[1]
-        screen.box(queueBox, title: "Queues")
+        screen.box(queueBox, title: queues.isEmpty ? "Queues" : "Queues · \(Format.inflowNote(queues))")
         let area = queueBox.inset(top: 1, left: 1, bottom: 1, right: 1)
         withHistory(table, queues, column: 7, width: area.width, glyphs: screen.glyphs).draw(in: area, on: &screen)
 

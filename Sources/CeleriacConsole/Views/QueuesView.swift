@@ -6,7 +6,8 @@ enum QueuesView {
         let now = model.now
         let queues = state.queueList
         let parts = rect.splitRows([.fraction(0.5), .fill(weight: 1)])
-        screen.box(parts[0], role: .borderFocused, title: "Queues (\(queues.count))")
+        screen.box(parts[0], role: .borderFocused,
+                   title: "Queues (\(queues.count))" + (queues.isEmpty ? "" : " · \(Format.inflowNote(queues))"))
         let table = Table(
             columns: [TableColumn("Queue", width: .flexible(min: 10, weight: 2)),
                       TableColumn("Depth", width: .fixed(7), alignment: .right),
@@ -21,7 +22,7 @@ enum QueuesView {
                 let consumers = state.workers.values.filter { $0.queues.contains(q.name) && $0.isOnline(now: now) }
                 return TableRow([q.name, "\(q.depth)", OverviewView.priorityText(q.depths), "\(consumers.count)",
                                  Format.rate(q.inRate(now: now)), q.outRate(now: now).map(Format.rate) ?? "-",
-                                 Format.duration(q.timeToDrain(now: now)), Format.duration(q.oldestAge),
+                                 Format.drain(q, now: now), Format.latency(q.latency),
                                  ""],
                                 cellRoles: [8: .sparkline, 3: consumers.isEmpty ? .warning : .text])
             },

@@ -13,7 +13,7 @@ enum TasksView {
 
     static func draw(_ model: ConsoleModel, in rect: Rect, on screen: inout Screen) {
         let state = model.state
-        let rows = model.taskRowIDs()
+        let rows = model.taskRowPositions()
         let parts = rect.splitRows([.fixed(1), .fill(weight: 1)])
         var summary = "\(rows.count) of \(state.tasks.count) tasks"
         if state.evictedCount > 0 { summary += " (\(state.evictedCount) older evicted)" }
@@ -24,7 +24,7 @@ enum TasksView {
         // Build only the rows that can be seen: a frame at 100,000 tasks stays cheap.
         let offset = TableScroll.offset(previous: model.scroll[.tasks] ?? 0, selected: selected, rowCount: rows.count,
                                         visibleRows: visible)
-        let window = rows.dropFirst(offset).prefix(visible).compactMap { state.tasks[$0] }
+        let window = rows.dropFirst(offset).prefix(visible).map(state.tasks.record(at:))
         let idWidth = rect.width >= 160 ? 36 : 8
         let tableRows = window.map { task -> TableRow in
             TableRow([Format.shortID(task.id, idWidth), state.name(task.name) ?? "?", task.phase.celeryName,

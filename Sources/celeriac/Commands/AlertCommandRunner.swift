@@ -8,13 +8,17 @@ import Foundation
 final class AlertCommandRunner {
     private var running: [SpawnedProcess] = []
 
-    func run(_ rule: AlertRule, _ alert: FiringAlert) {
-        guard let command = rule.command else { return }
+    /// Starts the rule's command; returns why it could not start, for the console's notices.
+    func run(_ rule: AlertRule, _ alert: FiringAlert) -> String? {
+        guard let command = rule.command else { return nil }
         running.removeAll { !$0.isRunning }
         let environment = ["CELERIAC_ALERT": rule.name, "CELERIAC_ALERT_SUBJECT": alert.subject,
                            "CELERIAC_ALERT_MESSAGE": alert.message]
-        if let process = try? SpawnedProcess("/bin/sh", ["-c", command], environment: environment) {
-            running.append(process)
+        do {
+            running.append(try SpawnedProcess("/bin/sh", ["-c", command], environment: environment))
+            return nil
+        } catch {
+            return "alert \(rule.name): cannot run its command: \(error)"
         }
     }
 }

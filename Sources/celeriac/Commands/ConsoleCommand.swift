@@ -46,7 +46,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Record the events and polls to this file as JSON lines, for --replay.")
     var record: String?
 
-    @Option(help: "Alert rules (TOML: [rules.NAME] tables with kind queue_depth, failure_rate or heartbeat_missing).")
+    @Option(help: "Alert rules (TOML: [rules.NAME] tables with kind queue_depth, queue_latency, failure_rate or heartbeat_missing).")
     var alerts: String?
 
     /// The parsed options.
@@ -59,6 +59,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         var alertRules: [AlertRule] = []
         /// What was wrong with the `--alerts` file, repeated once the terminal is given back.
         var alertProblem: String?
+        /// Problems found before the screen was taken (also on standard error): the console
+        /// shows them as notices.
+        var notices: [String] = []
 
         func newState() -> ClusterState { ClusterState(maxTasks: maxTasks, alertRules: alertRules) }
     }
@@ -123,6 +126,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let themes = ThemeLoader()
         let resolution = themes.resolve(option: theme)
         (settings.alertRules, settings.alertProblem) = loadAlerts()
+        if let problem = settings.alertProblem { settings.notices.append(problem) }
         var model = ConsoleModel(state: settings.newState(), readOnly: readOnly,
                                  themeName: resolution.theme.name, now: Date().timeIntervalSince1970)
         if let view = settings.view { model.reduce(.show(view)) }
@@ -137,13 +141,16 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     private func runReplay(path: String, model start: ConsoleModel, settings: Settings, themes: ThemeLoader,
                            resolution: ThemeResolution) async throws {
+        var settings = settings
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw usageError("--replay: cannot read '\(path)' as UTF-8 text")
         }
         let recording = Recording(text: text)
         if !recording.errors.isEmpty {
             let first = recording.errors.prefix(3).map(\.description).joined(separator: "; ")
-            FileHandleOutput.standardError("warning: \(recording.errors.count) line(s) of \(path) skipped: \(first)")
+            let line = "warning: \(recording.errors.count) line(s) of \(path) skipped: \(first)"
+            FileHandleOutput.standardError(line)
+            settings.notices.append(line)
         }
         // The model's clock is the recording's: ages and rates are as they were then.
         let streamStart = recording.inputs.first?.time ?? start.now
@@ -158,7 +165,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         // The loop's clock runs in recording time (scaled by --speed), so the once-a-second
         // ticks and the replayed inputs agree on what "now" is.
         try await Self.interactive(model: model, feed: .replay(recording, speed: settings.speed, start: streamStart),
-                                   themes: themes, resolution: resolution, themeOption: theme)
+                                   themes: themes, resolution: resolution, themeOption: theme, notices: settings.notices)
         if let problem = settings.alertProblem { FileHandleOutput.standardError(problem) }
     }
 
@@ -193,7 +200,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             return
         }
         try await Self.interactive(model: start, feed: .live(app, recorder), themes: themes, resolution: resolution,
-                                   themeOption: theme)
+                                   themeOption: theme, notices: settings.notices)
         await app.close()
         if let problem = settings.alertProblem { FileHandleOutput.standardError(problem) }
         try checkRecorder(recorder)
@@ -245,7 +252,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     /// terminal back. The data source's I/O runs on detached tasks meanwhile.
     @MainActor
     static func interactive(model start: ConsoleModel, feed: Feed, themes: ThemeLoader, resolution: ThemeResolution,
-                            themeOption: String?) async throws {
+                            themeOption: String?, notices: [String] = []) async throws {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(theme: resolution.theme)
@@ -253,6 +260,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             throw CLIFailure("\(error)")
         }
         var model = start
+        for notice in notices { model.reduce(.notice(notice, isError: true)) }
         if let problem = resolution.problem {
             model.reduce(.outcome(EffectOutcome(effect: .setTheme(themeOption ?? "default"),
                                                 error: "\(problem); using the built-in default")))
