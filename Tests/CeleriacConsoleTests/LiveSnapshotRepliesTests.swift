@@ -31,7 +31,14 @@ struct LiveSnapshotRepliesTests {
         #expect(snapshot.pid == 7559)
         #expect(snapshot.poolKind == "prefork")
         #expect(snapshot.poolSize == 2)
+        #expect(snapshot.poolProcesses == [7563, 7564])
         #expect(snapshot.processed == 6)
+        // The prefork children reach the worker record, and a one-process pool lists none.
+        var state = ClusterState()
+        state.apply(.snapshot(snapshot), now: 1795559257)
+        #expect(state.workers["w1@cap"]?.poolProcesses == [7563, 7564])
+        state.apply(.snapshot(NodeSnapshot(hostname: "solo@h", pid: 42, poolProcesses: [42])), now: 1795559257)
+        #expect(state.workers["solo@h"]?.poolProcesses == [])
         // Methods nobody answered stay unknown rather than empty.
         #expect(snapshot.reserved == nil && snapshot.queues == nil && snapshot.registered == nil)
     }

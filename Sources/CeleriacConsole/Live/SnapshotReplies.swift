@@ -44,6 +44,7 @@ public enum SnapshotReplies {
             if let pool = stats["pool"]?.objectValue {
                 snapshot.poolKind = pool["implementation"]?.stringValue.map(poolKind)
                 snapshot.poolSize = pool["max-concurrency"]?.intValue.map(Int.init)
+                snapshot.poolProcesses = pool["processes"]?.arrayValue?.compactMap { $0.intValue.map(Int.init) }
             }
             if let totals = stats["total"]?.objectValue {
                 snapshot.processed = totals.members.reduce(0) { $0 + Int($1.value.intValue ?? 0) }

@@ -86,7 +86,9 @@ extension RecordedInput {
             input = .snapshot(NodeSnapshot(
                 hostname: hostname, active: tasks("active"), reserved: tasks("reserved"), scheduled: tasks("scheduled"),
                 pid: o["pid"]?.intValue.map(Int.init), poolKind: o["pool"]?.stringValue,
-                poolSize: o["pool_size"]?.intValue.map(Int.init), processed: o["processed"]?.intValue.map(Int.init),
+                poolSize: o["pool_size"]?.intValue.map(Int.init),
+                poolProcesses: o["pool_processes"]?.arrayValue?.compactMap { $0.intValue.map(Int.init) },
+                processed: o["processed"]?.intValue.map(Int.init),
                 queues: strings("queues"), registered: strings("registered"), rateLimits: map("rate_limits"),
                 conf: map("conf")))
         case "failures":

@@ -66,6 +66,7 @@ public struct RecordedInput: Hashable, Sendable {
             if let v = s.pid { o["pid"] = .integer(v) }
             if let v = s.poolKind { o["pool"] = .string(v) }
             if let v = s.poolSize { o["pool_size"] = .integer(v) }
+            if let v = s.poolProcesses { o["pool_processes"] = .array(v.map { .integer($0) }) }
             if let v = s.processed { o["processed"] = .integer(v) }
             if let v = s.queues { o["queues"] = .array(v.map(JSONValue.string)) }
             if let v = s.registered { o["registered"] = .array(v.map(JSONValue.string)) }

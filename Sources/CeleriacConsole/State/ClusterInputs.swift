@@ -90,6 +90,8 @@ public struct NodeSnapshot: Hashable, Sendable {
     public var pid: Int?
     public var poolKind: String?
     public var poolSize: Int?
+    /// The pool's process ids (`pool.processes`; a prefork or process pool's children).
+    public var poolProcesses: [Int]?
     public var processed: Int?
     /// `active_queues` names.
     public var queues: [String]?
@@ -102,7 +104,7 @@ public struct NodeSnapshot: Hashable, Sendable {
 
     public init(hostname: String, active: [SnapshotTask]? = nil, reserved: [SnapshotTask]? = nil,
                 scheduled: [SnapshotTask]? = nil, pid: Int? = nil, poolKind: String? = nil, poolSize: Int? = nil,
-                processed: Int? = nil, queues: [String]? = nil, registered: [String]? = nil,
+                poolProcesses: [Int]? = nil, processed: Int? = nil, queues: [String]? = nil, registered: [String]? = nil,
                 rateLimits: [String: String]? = nil, conf: [String: String]? = nil) {
         self.hostname = hostname
         self.active = active
@@ -111,6 +113,7 @@ public struct NodeSnapshot: Hashable, Sendable {
         self.pid = pid
         self.poolKind = poolKind
         self.poolSize = poolSize
+        self.poolProcesses = poolProcesses
         self.processed = processed
         self.queues = queues
         self.registered = registered

@@ -67,6 +67,8 @@ extension ClusterState {
         if let pid = snapshot.pid { worker.pid = pid }
         if let kind = snapshot.poolKind { worker.poolKind = kind }
         if let size = snapshot.poolSize { worker.poolSize = size }
+        // A single-process pool lists only the worker itself: nothing to show apart from its pid.
+        if let processes = snapshot.poolProcesses { worker.poolProcesses = processes == snapshot.pid.map { [$0] } ? [] : processes }
         if let processed = snapshot.processed { worker.processed = max(worker.processed, processed) }
         if let queues = snapshot.queues {
             worker.queues = queues.sorted()

@@ -17,6 +17,8 @@ public struct WorkerRecord: Hashable, Sendable {
     /// From the `stats` snapshot: pool implementation (`prefork`, `threads`) and size.
     public var poolKind: String?
     public var poolSize: Int?
+    /// The pool's process ids, when it runs tasks in child processes.
+    public var poolProcesses: [Int] = []
     /// Queues consumed (`active_queues`).
     public var queues: [String] = []
     /// Registered task names (`registered`).
@@ -43,7 +45,8 @@ public struct WorkerRecord: Hashable, Sendable {
     public static func == (lhs: WorkerRecord, rhs: WorkerRecord) -> Bool {
         lhs.hostname == rhs.hostname && lhs.lastHeartbeat == rhs.lastHeartbeat && lhs.wentOffline == rhs.wentOffline
             && lhs.processed == rhs.processed && lhs.active == rhs.active && lhs.queues == rhs.queues
-            && lhs.registered == rhs.registered && lhs.poolSize == rhs.poolSize && lhs.activeTasks == rhs.activeTasks
+            && lhs.registered == rhs.registered && lhs.poolSize == rhs.poolSize && lhs.poolProcesses == rhs.poolProcesses
+            && lhs.activeTasks == rhs.activeTasks
             && lhs.conf.map(\.key) == rhs.conf.map(\.key) && lhs.conf.map(\.value) == rhs.conf.map(\.value)
     }
 

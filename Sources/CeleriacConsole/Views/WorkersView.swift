@@ -54,7 +54,7 @@ enum WorkerDetailView {
         screen.box(left[0], title: w.hostname)
         let info = left[0].inset(top: 1, left: 2, bottom: 1, right: 2)
         let online = w.isOnline(now: now)
-        let fields: [(String, String, Role)] = [
+        var fields: [(String, String, Role)] = [
             ("Status", online ? "online" : "offline", online ? .workerOnline : .workerOffline),
             ("Heartbeat", "\(Format.duration(w.heartbeatAge(now: now))) ago (every \(Format.duration(w.freq)))", .text),
             ("PID", w.pid.map { "\($0)" } ?? "-", .text),
@@ -64,6 +64,10 @@ enum WorkerDetailView {
             ("Queues", w.queues.joined(separator: ", "), .text),
             ("Software", [w.swIdent, w.swVersion, w.swSystem].compactMap { $0 }.joined(separator: " "), .text),
         ]
+        // A pool of child processes (prefork, `--pool process`) lists their pids under the pool.
+        if !w.poolProcesses.isEmpty {
+            fields.insert(("Processes", w.poolProcesses.map(String.init).joined(separator: " "), .text), at: 4)
+        }
         for (i, field) in fields.prefix(info.height).enumerated() {
             screen.put(field.0, x: info.x, y: info.y + i, role: .header, clip: info)
             screen.put(field.1, in: Rect(x: info.x + 11, y: info.y + i, width: info.width - 11, height: 1), role: field.2)
