@@ -48,6 +48,17 @@ for run in "${runs[@]}"; do
     fi
     rm -f "$log"
 done
+# Fault injection (issue #10) in its short mode, on a full run only; `make chaos` runs it at
+# full size (RELIABILITY.md).
+if [ $# -eq 0 ]; then
+    echo "=== chaos (short)"
+    if scripts/chaos.sh --short 2>&1 | grep -E '^(==|faults:|sent|duplicates|  [0-9]|crashes|chaos: (FAILED|passed)|  - )'; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failed_targets+=("chaos")
+    fi
+fi
 echo
 [ ${#failed_targets[@]} -gt 0 ] && echo "failed targets: ${failed_targets[*]}"
 echo "test targets: $passed passed, $failed failed"
