@@ -59,24 +59,24 @@ extension ChaosCommand {
                     options.workers = workers
                     options.visibilityTimeout = short ? 6 : visibilityTimeout
                     options.faultGap = short ? 2...4 : try Self.range(faultGap)
-                    options.deadline = short ? 240 : deadline
+                    options.deadline = short ? 480 : deadline
                     options.seed = seed
                     if short { options.lead = 600; options.batch = 100 }
                     let outcome = try await FaultRun(options: options).run()
                     let report = FaultReport(options: options, outcome: outcome)
-                    print(report.text)
+                    say(report.text)
                     rows.append(report.row)
                     failures += report.failures
                 }
             }
-            print("\n| scenario | load | faults injected | tasks lost | duplicates | crashes | memory |")
-            print("| --- | --- | --- | --- | --- | --- | --- |")
-            for row in rows { print(row) }
+            say("\n| scenario | load | faults injected | tasks lost | duplicates | crashes | memory |")
+            say("| --- | --- | --- | --- | --- | --- | --- |")
+            for row in rows { say(row) }
             if !failures.isEmpty {
-                print("\nchaos: FAILED\n" + failures.map { "  - \($0)" }.joined(separator: "\n"))
+                say("\nchaos: FAILED\n" + failures.map { "  - \($0)" }.joined(separator: "\n"))
                 throw ExitCode(1)
             }
-            print("\nchaos: passed")
+            say("\nchaos: passed")
         }
 
         static func range(_ text: String) throws -> ClosedRange<Double> {
@@ -104,18 +104,18 @@ extension ChaosCommand {
         mutating func run() async throws {
             let outcome = try await MalformedRun(messages: messages, batch: min(batch, messages)).run()
             let bad = outcome.bad.values.reduce(0, +)
-            print("\n== malformed: \(messages) messages in \(Int(outcome.seconds)) s: \(outcome.good) good (\(outcome.goodDone) ran), \(bad) bad (\(outcome.reported) reported, \(outcome.stored) kept in the failure store)")
-            for (kind, count) in outcome.bad.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { print("  \(count) \(kind.rawValue)") }
-            print("worker RSS: " + outcome.memory.map { "\($0.0): \(ProcessMemory.format($0.1))" }.joined(separator: ", "))
+            say("\n== malformed: \(messages) messages in \(Int(outcome.seconds)) s: \(outcome.good) good (\(outcome.goodDone) ran), \(bad) bad (\(outcome.reported) reported, \(outcome.stored) kept in the failure store)")
+            for (kind, count) in outcome.bad.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { say("  \(count) \(kind.rawValue)") }
+            say("worker RSS: " + outcome.memory.map { "\($0.0): \(ProcessMemory.format($0.1))" }.joined(separator: ", "))
             for path in ["/tmp/celeriac-pickle-ran", "/tmp/celeriac-yaml-ran"] where FileManager.default.fileExists(atPath: path) {
-                print("chaos: FAILED: \(path) exists: a pickle or yaml body was deserialized")
+                say("chaos: FAILED: \(path) exists: a pickle or yaml body was deserialized")
                 throw ExitCode(1)
             }
             if !outcome.failures.isEmpty {
-                print("\nchaos: FAILED\n" + outcome.failures.map { "  - \($0)" }.joined(separator: "\n"))
+                say("\nchaos: FAILED\n" + outcome.failures.map { "  - \($0)" }.joined(separator: "\n"))
                 throw ExitCode(1)
             }
-            print("chaos: passed")
+            say("chaos: passed")
         }
     }
 
@@ -132,12 +132,12 @@ extension ChaosCommand {
 
         mutating func run() async throws {
             let outcome = try await FloodRun(frames: frames, connections: connections).run()
-            print("\n== flood: \(outcome.framesSent) frames from \(connections) connections (\(outcome.reconnects) reconnects) in \(Int(outcome.seconds)) s; \(outcome.checks) client checks passed, \(outcome.checkFailures.count) failed; broker \(outcome.brokerAlive ? "up" : "DOWN"); memory \(outcome.memory.joined(separator: ", "))")
+            say("\n== flood: \(outcome.framesSent) frames from \(connections) connections (\(outcome.reconnects) reconnects) in \(Int(outcome.seconds)) s; \(outcome.checks) client checks passed, \(outcome.checkFailures.count) failed; broker \(outcome.brokerAlive ? "up" : "DOWN"); memory \(outcome.memory.joined(separator: ", "))")
             if !outcome.brokerAlive || !outcome.checkFailures.isEmpty {
-                print("\nchaos: FAILED\n" + outcome.checkFailures.prefix(20).map { "  - \($0)" }.joined(separator: "\n"))
+                say("\nchaos: FAILED\n" + outcome.checkFailures.prefix(20).map { "  - \($0)" }.joined(separator: "\n"))
                 throw ExitCode(1)
             }
-            print("chaos: passed")
+            say("chaos: passed")
         }
     }
 
@@ -153,16 +153,16 @@ extension ChaosCommand {
 
         mutating func run() async throws {
             let outcome = try await SoakRun(seconds: seconds, interval: interval).run()
-            print(outcome.summary.split(separator: "\n").suffix(25).joined(separator: "\n"))
+            say(outcome.summary.split(separator: "\n").suffix(25).joined(separator: "\n"))
             if let first = outcome.samples.first, let last = outcome.samples.last {
-                print("\n== soak: \(Int(seconds)) s, \(outcome.samples.count) samples; demo process \(ProcessMemory.format(first.demo)) -> \(ProcessMemory.format(last.demo)); workers "
+                say("\n== soak: \(Int(seconds)) s, \(outcome.samples.count) samples; demo process \(ProcessMemory.format(first.demo)) -> \(ProcessMemory.format(last.demo)); workers "
                     + zip(first.workers, last.workers).map { "\(ProcessMemory.format($0)) -> \(ProcessMemory.format($1))" }.joined(separator: ", "))
             }
             guard outcome.exitStatus == 0 else {
-                print("chaos: FAILED: the demo exited with \(outcome.exitStatus.map(String.init) ?? "no status")")
+                say("chaos: FAILED: the demo exited with \(outcome.exitStatus.map(String.init) ?? "no status")")
                 throw ExitCode(1)
             }
-            print("chaos: passed")
+            say("chaos: passed")
         }
     }
 }

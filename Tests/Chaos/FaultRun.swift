@@ -36,6 +36,8 @@ struct FaultRun {
         var sent = 0
         var completed = 0
         var lost: [String] = []
+        /// Pending at the end but still in the queue or unacked: not lost, only late.
+        var delayed: [String] = []
         var wrongResults: [String] = []
         var duplicateIDs = 0
         var extraRuns = 0
@@ -55,7 +57,7 @@ struct FaultRun {
         let started = Date()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-chaos-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        print("chaos: \(options.server.rawValue) server, appendfsync \(options.appendfsync), \(options.tasks) tasks, \(options.workers) workers; files in \(directory.path)")
+        say("chaos: \(options.server.rawValue) server, appendfsync \(options.appendfsync), \(options.tasks) tasks, \(options.workers) workers; files in \(directory.path)")
         let server = try ChaosServer(kind: options.server, appendfsync: options.appendfsync, directory: directory.appendingPathComponent("data"))
         defer { server.stop() }
         let workers = try ChaosWorkers(count: options.workers, broker: server.url, directory: directory, arguments: [
@@ -98,11 +100,14 @@ struct FaultRun {
             pending.subtract(done)
             await state.setPending(pending.count)
             let elapsed = Int(Date().timeIntervalSince(started))
-            print("chaos: \(elapsed)s sent \(sent) done \(options.tasks - pending.count) pending \(pending.count)")
+            say("chaos: \(elapsed)s sent \(sent) done \(options.tasks - pending.count) pending \(pending.count)")
             if pending.isEmpty { break }
-            // Without progress for this long after the last send, what is pending is lost.
+            // Without progress for this long after the last send, and nothing left in the queue
+            // or unacked (a restore can wait up to 300 s for a mutex a crash left behind), what
+            // is pending is lost.
             if sent == options.tasks, await state.faultsStopped,
-               Date().timeIntervalSince(lastProgress) > 3 * options.visibilityTimeout + 30 { break }
+               Date().timeIntervalSince(lastProgress) > 3 * options.visibilityTimeout + 30,
+               await Self.waiting(probe: probe) == 0 { break }
         }
         await state.stop()
         faults.cancel()
@@ -113,7 +118,16 @@ struct FaultRun {
         outcome.seconds = Date().timeIntervalSince(started)
         outcome.sent = await state.sent
         outcome.completed = options.tasks - pending.count
-        outcome.lost = pending.sorted().map { ids[$0] }
+        // What never got a result: still waiting (in the queue or unacked, to be restored), or
+        // gone from the broker altogether (lost).
+        let leftovers = await Self.leftovers(probe: probe)
+        for index in pending.sorted() {
+            if leftovers.contains(where: { $0.contains("\"id\": \"\(ids[index])\"") }) {
+                outcome.delayed.append(ids[index])
+            } else {
+                outcome.lost.append(ids[index])
+            }
+        }
         outcome.memory = [memoryAtStart, "end: server \(ProcessMemory.format(server.residentKilobytes)), workers "
             + workers.residentKilobytes.map(ProcessMemory.format).joined(separator: " / ")]
         outcome.workerKills = await state.workerKills
@@ -149,12 +163,34 @@ struct FaultRun {
         }
         outcome.errors = workers.errorLines(limit: 12)
         if !pending.isEmpty || !outcome.wrongResults.isEmpty {
-            print("chaos: kept the run's files in \(directory.path)")
+            say("chaos: kept the run's files in \(directory.path)")
         } else {
             try? FileManager.default.removeItem(at: directory)
         }
         return outcome
     }
+
+    /// Messages in the default queue and in `unacked`.
+    static func waiting(probe: RedisClient) async -> Int {
+        let queued = (try? await probe.llen("celery")) ?? 1
+        guard case .integer(let unacked)? = try? await probe.send(RedisCommand(["HLEN", "unacked"])) else { return queued + 1 }
+        return queued + Int(unacked)
+    }
+
+    /// The text of every message still in the default queue or in `unacked`.
+    static func leftovers(probe: RedisClient) async -> [String] {
+        var texts: [String] = []
+        if let queued = (try? await probe.send(RedisCommand(["LRANGE", "celery", "0", "-1"])))?.array {
+            texts += queued.compactMap(\.bytes).map(Self.envelopeText)
+        }
+        if let unacked = (try? await probe.send(RedisCommand(["HVALS", "unacked"])))?.array {
+            texts += unacked.compactMap(\.bytes).map(Self.envelopeText)
+        }
+        return texts
+    }
+
+    /// An envelope's headers as text (the body is base64, the id is in the headers).
+    static func envelopeText(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// Ids whose late ack failed, from the workers' error lines.
     static func failedAcks(workers: ChaosWorkers) -> Set<String> {
@@ -219,16 +255,16 @@ struct FaultRun {
             let slot = Int.random(in: 0..<workers.slots, using: &random)
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<4:
-                print("chaos: kill -9 worker \(slot)")
-                do { try workers.crashAndRestart(slot: slot) } catch { print("chaos: restart of worker \(slot) failed: \(error)") }
+                say("chaos: kill -9 worker \(slot)")
+                do { try workers.crashAndRestart(slot: slot) } catch { say("chaos: restart of worker \(slot) failed: \(error)") }
                 await state.count(.workerKill)
             case 4..<7:
-                print("chaos: kill -9 server")
-                do { try server.crashAndRestart() } catch { print("chaos: server restart failed: \(error)") }
+                say("chaos: kill -9 server")
+                do { try server.crashAndRestart() } catch { say("chaos: server restart failed: \(error)") }
                 await state.count(.serverKill)
             default:
                 let seconds = options.visibilityTimeout + 3
-                print("chaos: SIGSTOP worker \(slot) for \(Int(seconds))s")
+                say("chaos: SIGSTOP worker \(slot) for \(Int(seconds))s")
                 freezes.append(Task { await workers.freeze(slot: slot, seconds: seconds) })
                 await state.count(.freeze)
             }

@@ -61,7 +61,7 @@ struct FloodRun {
             }
             if Date().timeIntervalSince(lastPrint) > 5 {
                 lastPrint = Date()
-                print("flood: \(counter.sent) frames sent, \(outcome.checks) checks passed, broker RSS \(ProcessMemory.format(server.residentKilobytes))")
+                say("flood: \(counter.sent) frames sent, \(outcome.checks) checks passed, broker RSS \(ProcessMemory.format(server.residentKilobytes))")
             }
             if server.pid.map({ kill($0, 0) != 0 }) ?? true { outcome.brokerAlive = false; break }
         }

@@ -114,7 +114,7 @@ struct MalformedRun {
             _ = try await client.send(RedisCommand(["DEL", FailureStore.recordsKey, FailureStore.indexKey]))
             let memory = workers.residentKilobytes.first ?? nil
             outcome.memory.append((sent, memory))
-            print("malformed: \(sent) messages, worker RSS \(ProcessMemory.format(memory)), reported \(reported)/\(bad.count), stored \(stored)/\(bad.count), good pending \(pendingGood.count)")
+            say("malformed: \(sent) messages, worker RSS \(ProcessMemory.format(memory)), reported \(reported)/\(bad.count), stored \(stored)/\(bad.count), good pending \(pendingGood.count)")
             if outcome.failures.count > 20 { break }
         }
         if !outcome.storeMisses.isEmpty { outcome.failures.append("\(outcome.storeMisses.count) bad messages with an id missing from the failure store, such as \(outcome.storeMisses.prefix(5))") }
@@ -125,7 +125,7 @@ struct MalformedRun {
         await client.close()
         await app.close()
         workers.stop()
-        if outcome.failures.isEmpty { try? FileManager.default.removeItem(at: directory) } else { print("malformed: files kept in \(directory.path)") }
+        if outcome.failures.isEmpty { try? FileManager.default.removeItem(at: directory) } else { say("malformed: files kept in \(directory.path)") }
         return outcome
     }
 

@@ -23,3 +23,9 @@ struct ChaosError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Writes a line to stdout at once (`print` is block-buffered when stdout is a file or pipe,
+/// and a run's progress must show as it happens).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

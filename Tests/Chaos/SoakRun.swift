@@ -35,7 +35,7 @@ struct SoakRun {
             let sample = Sample(elapsed: Int(Date().timeIntervalSince(started)), demo: ProcessMemory.residentKilobytes(demo.pid),
                                 workers: workers)
             outcome.samples.append(sample)
-            print("soak: \(sample.elapsed)s demo (broker + load) \(ProcessMemory.format(sample.demo)), workers "
+            say("soak: \(sample.elapsed)s demo (broker + load) \(ProcessMemory.format(sample.demo)), workers "
                 + sample.workers.map { ProcessMemory.format($0) }.joined(separator: " / "))
             if Date().timeIntervalSince(started) > seconds + 120 { _ = demo.terminate(grace: 20); break }
         }
