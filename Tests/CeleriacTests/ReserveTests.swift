@@ -41,6 +41,7 @@ struct ReserveTests {
             let restored = try await app.transport.restoreVisible()
             #expect(Set(restored) == Set((0..<5).map { "tag-m\($0)" }))
             #expect(try await app.transport.size(of: "celery") == 5)
+            await doomed.close()
         }
     }
 
