@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN_RELEASE := .build/release/celeriac
 
-.PHONY: demo test bootstrap build release bench fuzz clean
+.PHONY: demo test bootstrap build release bench fuzz chaos clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -36,6 +36,12 @@ bench:
 
 fuzz:
 	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)
+
+# Fault injection (RELIABILITY.md): kill -9 and SIGSTOP under load, malformed tasks, a frame
+# flood. QUICK=1 runs the short mode that make test runs.
+chaos:
+	@scripts/bootstrap.sh --test
+	scripts/chaos.sh $(if $(QUICK),--short,)
 
 clean:
 	$(SWIFT) package clean

@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "CeleriacRedis", targets: ["CeleriacRedis"]),
         .library(name: "CeleriacTestSupport", targets: ["CeleriacTestSupport"]),
         .library(name: "CeleriacProtocol", targets: ["CeleriacProtocol"]),
+        // For the libFuzzer targets under Fuzz/ (a separate package sees only products).
+        .library(name: "CeleriacBrokerCore", targets: ["CeleriacBrokerCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -237,6 +239,17 @@ let package = Package(
             name: "celeriac-console-bench",
             dependencies: ["CeleriacConsole", "CeleriacProtocol"],
             path: "Benchmarks/console-bench",
+            swiftSettings: swiftSettings
+        ),
+        // Fault-injection runs (issue #10): `make chaos`, and a short mode in `make test`.
+        .executableTarget(
+            name: "celeriac-chaos",
+            dependencies: [
+                "Celeriac", "CeleriacProtocol", "CeleriacRedis", "CeleriacTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Chaos",
             swiftSettings: swiftSettings
         ),
         .testTarget(

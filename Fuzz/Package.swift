@@ -18,5 +18,19 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "fuzz-broker",
+            dependencies: [
+                .product(name: "CeleriacBrokerCore", package: "celeriac"),
+                .product(name: "CeleriacRESP", package: "celeriac"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "fuzz-protocol",
+            dependencies: [.product(name: "CeleriacProtocol", package: "celeriac")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

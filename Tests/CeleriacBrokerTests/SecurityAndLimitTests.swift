@@ -116,3 +116,45 @@ struct SecurityAndLimitTests {
         }
     }
 }
+
+/// `--maxmemory` while a worker goes on: over the limit, new messages are refused with -OOM,
+/// but what is already queued can still be popped and acknowledged the way kombu does it
+/// (acks only delete), so a full broker drains instead of wedging.
+@Suite("Broker out of memory")
+struct OutOfMemoryTests {
+    @Test func popsAndAcksGoOnWhileWritesAreRefused() async throws {
+        try await withBroker({ $0.maxMemory = 300_000 }) { server in
+            let worker = try RawConnection(port: server.port)
+            // Three queued messages before the broker fills up.
+            try worker.send(command: "LPUSH", "celery", "m1", "m2", "m3")
+            #expect(try worker.receive(like: ":3\r\n") == ":3\r\n")
+            let filler = try RawConnection(port: server.port)
+            let value = String(repeating: "x", count: 10_000)
+            var index = 0
+            var full = false
+            while !full && index < 200 {
+                try filler.send(command: "SET", "fill\(index)", value)
+                full = try filler.receive(count: 1) == "-"
+                _ = try filler.receive(until: "\r\n")
+                index += 1
+            }
+            #expect(full, "the broker never reached maxmemory")
+            let oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+            try filler.send(command: "LPUSH", "celery", "m4")
+            #expect(try filler.receive(like: oom) == oom)
+
+            // The worker's side: pop, then kombu's ack (ZREM + HDEL in a transaction).
+            try worker.send(command: "BRPOP", "celery", "1")
+            let popped = "*2\r\n$6\r\ncelery\r\n$2\r\nm1\r\n"
+            #expect(try worker.receive(like: popped) == popped)
+            try worker.send(command: "RPOP", "celery")
+            #expect(try worker.receive(like: "$2\r\nm2\r\n") == "$2\r\nm2\r\n")
+            try worker.send(RawConnection.command(["MULTI"]) + RawConnection.command(["ZREM", "unacked_index", "tag1"])
+                + RawConnection.command(["HDEL", "unacked", "tag1"]) + RawConnection.command(["EXEC"]))
+            let acked = "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:0\r\n:0\r\n"
+            #expect(try worker.receive(like: acked) == acked)
+            try worker.send(command: "LLEN", "celery")
+            #expect(try worker.receive(like: ":1\r\n") == ":1\r\n")
+        }
+    }
+}

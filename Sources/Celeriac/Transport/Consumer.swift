@@ -35,9 +35,9 @@ public actor Consumer {
     /// or the decoding error of an element, in queue order.
     private var ready: [Result<Delivery, ConsumerError>] = []
     private var readyIndex = 0
-    /// The most messages taken in one round: after a BRPOP returns, up to this many more are
-    /// popped from the same key with one `RPOP key count` and recorded unacked in one
-    /// transaction — three round trips for a batch instead of two for every message.
+    /// The most messages taken in one round: up to this many waiting messages are popped and
+    /// recorded unacked by one script (``KombuTransport/reserve(keys:count:at:)``) — one
+    /// round trip for a batch instead of two for every message.
     public let batchLimit: Int
 
     /// A consumer of `queues`. It opens its own connection for BRPOP.
@@ -111,6 +111,16 @@ public actor Consumer {
             try await Task.sleep(for: .seconds(pollTimeout))
             return nil
         }
+        let room = max(1, min(batchLimit, prefetch > 0 ? prefetch - unacked.count : batchLimit))
+        // What already waits is taken and recorded unacked in one atomic script: a worker
+        // killed (or a broker restarted) between the pop and the record cannot lose it.
+        if let reserved = try await transport.reserve(keys: brpopKeys, count: room) {
+            rotate(served: Priority.queueName(fromKey: reserved.key))
+            await restoreVisibleIfTimerDue()
+            return try await accept(reserved.messages, key: reserved.key)
+        }
+        // Nothing waits: block as kombu does. A message BRPOP hands over is recorded right
+        // after (kombu's own window: a kill -9 at that instant loses that one message).
         guard let popped = try await blocking.brpop(keys: brpopKeys, timeout: pollTimeout) else {
             await restoreVisibleIfDue()
             return nil
@@ -118,27 +128,45 @@ public actor Consumer {
         let queue = Priority.queueName(fromKey: popped.key)
         rotate(served: queue)
         await restoreVisibleIfTimerDue()
-        var raws = [popped.value]
-        let room = min(batchLimit, prefetch > 0 ? prefetch - unacked.count : batchLimit) - 1
-        if room > 0, let more = try? await transport.client.send(["RPOP", popped.key, String(room)]).array {
-            raws += more.compactMap(\.bytes)
+        var messages: [(raw: [UInt8], recordedTag: String?)] = [(popped.value, nil)]
+        if room > 1, let more = try? await transport.reserve(keys: [popped.key], count: room - 1) {
+            messages += more.messages
         }
+        return try await accept(messages, key: popped.key)
+    }
+
+    /// Decodes what was taken from `key`, records as unacked what the reserve script did not,
+    /// and hands out the first delivery. A message the script recorded but that does not
+    /// decode is removed from `unacked` again (the worker keeps it in the failure store).
+    private func accept(_ messages: [(raw: [UInt8], recordedTag: String?)], key: String) async throws -> Delivery? {
+        let queue = Priority.queueName(fromKey: key)
         var batch: [Result<Delivery, ConsumerError>] = []
         var entries: [(tag: String, entry: [UInt8])] = []
-        for raw in raws {
-            let decoded = Self.decode(raw, queue: queue, key: popped.key)
+        var unrecorded: [[UInt8]] = []
+        var stray: [String] = []
+        for message in messages {
+            let decoded = Self.decode(message.raw, queue: queue, key: key)
             batch.append(decoded)
-            if case .success(let delivery) = decoded {
+            switch decoded {
+            case .success(let delivery) where message.recordedTag != delivery.deliveryTag:
+                if let tag = message.recordedTag { stray.append(tag) }
                 let entry = UnackedEntry(envelope: delivery.envelope, exchange: delivery.exchange, routingKey: delivery.routingKey)
                 entries.append((delivery.deliveryTag, entry.encoded()))
+                unrecorded.append(message.raw)
+            case .success:
+                break
+            case .failure:
+                if let tag = message.recordedTag { stray.append(tag) }
+                unrecorded.append(message.raw)
             }
         }
+        for tag in stray { try? await transport.ack(tag: tag) }
         do {
             try await transport.recordUnacked(entries)
         } catch {
             // Not recorded, so nothing would ever restore them: put them back where they were
             // (the first popped goes back rightmost, to be popped first again).
-            _ = try? await transport.client.send(RedisCommand([Array("RPUSH".utf8), Array(popped.key.utf8)] + raws.reversed()))
+            _ = try? await transport.client.send(RedisCommand([Array("RPUSH".utf8), Array(key.utf8)] + unrecorded.reversed()))
             throw error
         }
         for case .success(let delivery) in batch {
@@ -177,6 +205,13 @@ public actor Consumer {
     /// Acks a delivery (ZREM + HDEL).
     public func ack(_ delivery: Delivery) async throws(RedisError) {
         try await transport.ack(tag: delivery.deliveryTag)
+        forget(delivery.deliveryTag)
+    }
+
+    /// Lets go of a delivery without acking it: it stays in `unacked` on the broker and the
+    /// visibility-timeout restore hands it out again (for a task whose result could not be
+    /// stored). Frees its prefetch slot here.
+    public func release(_ delivery: Delivery) {
         forget(delivery.deliveryTag)
     }
 

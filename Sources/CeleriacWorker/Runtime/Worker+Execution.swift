@@ -67,14 +67,15 @@ extension Worker {
 
     nonisolated func succeed(_ request: TaskRequest, value: JSONValue, runtime: Double, acksLate: Bool) async {
         let children = await publishFollowers(of: request, result: value)
+        var stored = true
         if !request.ignoresResult {
             let meta = ResultMeta(taskID: request.id, status: .success, result: value, children: children,
                                   dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
-            await store(meta, for: request)
+            stored = await store(meta, for: request)
         }
         await chordPartReturned(request, state: .success, result: value)
-        if acksLate { await ack(request) }
+        if acksLate { await ackLate(request, resultStored: stored) }
         let repr = PythonRepr.repr(value)
         if switches.taskEventsEnabled {
             await events.buffer(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: request.id, result: repr, runtime: runtime))
@@ -119,14 +120,15 @@ extension Worker {
             logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingCharacters(in: .newlines))")
         }
         await publishErrbacks(of: request)
+        var stored = true
         if !request.ignoresResult {
             let meta = ResultMeta(taskID: request.id, exception: exception, traceback: storedTraceback ?? traceback,
                                   dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
                                   groupID: request.message.headers.group, parentID: request.message.headers.parentID)
-            await store(meta, for: request)
+            stored = await store(meta, for: request)
         }
         await chordPartReturned(request, state: .failure, result: exception.jsonValue)
-        if acksLate { await ack(request) }
+        if acksLate { await ackLate(request, resultStored: stored) }
         if switches.taskEventsEnabled {
             await events.buffer(.taskFailed, fields: EventFields.taskFailed(uuid: request.id, exception: exception.pythonRepr,
                                                                             traceback: traceback))
@@ -243,11 +245,24 @@ extension Worker {
 
     // MARK: Broker and backend writes
 
+    /// Acks, trying again while the broker restarts (as ``store(_:for:)`` does). An ack that
+    /// still fails lets go of the delivery here, so its prefetch slot is not held forever; the
+    /// message comes back after the visibility timeout and runs again.
     nonisolated func ack(_ request: TaskRequest) async {
-        do {
-            try await consumer.ack(request.delivery)
-        } catch {
-            logger.error("ack of \(request.name)[\(request.id)] failed (it may be redelivered): \(error)")
+        var delay = 0.1
+        for attempt in 1...Self.resultStoreAttempts {
+            do {
+                try await consumer.ack(request.delivery)
+                return
+            } catch {
+                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
+                    logger.error("ack of \(request.name)[\(request.id)] failed (it may be redelivered): \(error)")
+                    await consumer.release(request.delivery)
+                    return
+                }
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 1)
+            }
         }
     }
 
@@ -259,11 +274,43 @@ extension Worker {
         }
     }
 
-    nonisolated func store(_ meta: ResultMeta, for request: TaskRequest) async {
-        do {
-            try await results.store(meta, taskID: request.id)
-        } catch {
-            logger.error("result of \(request.name)[\(request.id)] not stored: \(error)")
+    /// Stores a task state. A broker that cannot be reached for a moment (restarting after a
+    /// crash) is tried again with growing delays, about 20 s in all, as Celery's Redis backend
+    /// does (its `retry_policy`). Returns whether the state was stored: a late ack must not go
+    /// out for a result that was never written, or the result is lost for good.
+    @discardableResult
+    nonisolated func store(_ meta: ResultMeta, for request: TaskRequest) async -> Bool {
+        var delay = 0.1
+        for attempt in 1...Self.resultStoreAttempts {
+            do {
+                try await results.store(meta, taskID: request.id)
+                if attempt > 1 { logger.info("result of \(request.name)[\(request.id)] stored on attempt \(attempt)") }
+                return true
+            } catch {
+                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
+                    logger.error("result of \(request.name)[\(request.id)] not stored: \(error)")
+                    return false
+                }
+                if attempt == 1 { logger.warning("result of \(request.name)[\(request.id)] not stored yet (\(error)); retrying") }
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 1)
+            }
+        }
+        return false
+    }
+
+    /// Tries of ``store(_:for:)`` before it gives up.
+    nonisolated static var resultStoreAttempts: Int { 24 }
+
+    /// The late ack of a task whose outcome was handled: only if its result was stored (or
+    /// none is kept). Otherwise the message stays unacked on the broker and comes back after
+    /// the visibility timeout, to run again and store its result then.
+    nonisolated func ackLate(_ request: TaskRequest, resultStored: Bool) async {
+        if resultStored {
+            await ack(request)
+        } else {
+            logger.error("\(request.name)[\(request.id)] left unacked: its result was not stored, so it will be redelivered after the visibility timeout")
+            await consumer.release(request.delivery)
         }
     }
 
@@ -274,5 +321,17 @@ extension Worker {
                               dateDone: CeleryDateTime(timeIntervalSince1970: Self.now()),
                               groupID: request.message.headers.group, parentID: request.message.headers.parentID)
         await store(meta, for: request)
+    }
+}
+
+extension RedisError {
+    /// Whether the broker may answer a moment later: the connection dropped or timed out, or a
+    /// restarted redis-server is still loading its data.
+    var isTransient: Bool {
+        switch self {
+        case .connectionClosed, .timeout: return true
+        case .server(let message): return message.hasPrefix("LOADING")
+        default: return false
+        }
     }
 }

@@ -74,12 +74,21 @@ extension Worker {
     /// Bytes popped from a queue that are not a kombu envelope (the consumer already removed
     /// them): logged and kept in the failure store.
     func recordUndecodable(queue: String, raw: [UInt8], reason: String) async {
-        let id = Self.madeUpID()
+        let id = Self.readableID(in: raw) ?? Self.madeUpID()
         logger.error("Rejected an undecodable message from queue \(queue) (\(raw.count) bytes, kept as \(id)): \(reason)")
         Task {
             await recordFailure(raw: raw, taskID: id, name: "", queue: queue, reason: .malformed,
                                 exception: Self.malformedRepr(reason), traceback: "")
         }
+    }
+
+    /// The task id of an envelope that is JSON with a readable `headers.id` but cannot be
+    /// decoded further (a broken base64 body, say): the failure record is kept under the id
+    /// the sender knows, not a made-up one.
+    nonisolated static func readableID(in raw: [UInt8]) -> String? {
+        guard case .object(let envelope)? = try? JSONParser.parse(raw), case .object(let headers)? = envelope["headers"],
+              let id = headers["id"]?.stringValue, !id.isEmpty else { return nil }
+        return id
     }
 
     /// An id for a message that has none: the failure store keys records by id.
