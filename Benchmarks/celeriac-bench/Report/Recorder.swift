@@ -107,7 +107,8 @@ final class Recorder {
 
     /// Runs `body` `repeats` times; the first error ends the series and is returned as the reason.
     func repeated(_ count: Int? = nil, _ body: (Int) async throws -> Void) async -> String? {
-        for index in 0..<(count ?? repeats) where shouldRun(repetition: index) {
+        for index in 0..<(count ?? repeats) {
+            guard shouldRun(repetition: index) else { break }
             do {
                 try await body(index)
             } catch {
