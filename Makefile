@@ -23,16 +23,15 @@ build: bootstrap
 release: bootstrap
 	$(SWIFT) build -c release
 
+# One run of every benchmark scenario beside its peers (Benchmarks/README.md): prints each
+# figure with its target and the README table, writes Benchmarks/results/<date>.md and .json.
+# QUICK=1 is the smoke run (seconds per scenario, figures meaningless, written to .build/).
+# BENCH_NOTE="..." is written at the top of the results file. Exits 0 even when targets are missed.
 bench:
 	@scripts/bootstrap.sh --test
-	$(SWIFT) build -c release
-	@for scenario in redis-client broker enqueue worker; do \
-		echo "== celeriac-bench $$scenario"; \
-		.build/release/celeriac-bench $$scenario $(if $(QUICK),--quick,) || exit 1; \
-	done
-	@echo "== celeriac-console-bench"
-	.build/release/celeriac-console-bench speed
-	.build/release/celeriac-console-bench memory
+	$(SWIFT) build -c release --product celeriac
+	$(SWIFT) build -c release --product celeriac-bench
+	.build/release/celeriac-bench all $(if $(QUICK),--quick,) $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)",)
 
 fuzz:
 	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)

@@ -224,21 +224,21 @@ let package = Package(
             path: "Examples/invoice-worker",
             swiftSettings: swiftSettings
         ),
+        // `make bench` (issue #9): every scenario beside its peers, one results file.
         .executableTarget(
             name: "celeriac-bench",
             dependencies: [
-                "CeleriacRedis", "CeleriacTestSupport", "Celeriac",
+                "CeleriacRedis", "CeleriacTestSupport", "Celeriac", "CeleriacConsole", "CeleriacProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/celeriac-bench",
             swiftSettings: swiftSettings
         ),
-        // Console model figures (issue #7): ingest rate, frame time, memory.
-        .executableTarget(
-            name: "celeriac-console-bench",
-            dependencies: ["CeleriacConsole", "CeleriacProtocol"],
-            path: "Benchmarks/console-bench",
+        // Runs `celeriac-bench all --quick` so that the benchmarks cannot rot.
+        .testTarget(
+            name: "BenchmarkSmokeTests",
+            dependencies: ["celeriac-bench", "celeriac", "CeleriacTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Fault-injection runs (issue #10): `make chaos`, and a short mode in `make test`.

@@ -1,126 +1,151 @@
 import ArgumentParser
+import CeleriacRedis
 import CeleriacTestSupport
 import Foundation
 
-/// `celeriac-bench broker`: `redis-benchmark` against redis-server and `celeriac broker`
-/// started side by side (AOF everysec on both, then off on both), at pipeline depths 1 and 16,
-/// then the resident memory of each after loading a million 100-byte list items.
+/// `celeriac-bench broker` (scenario 1): `redis-benchmark` against redis-server and `celeriac
+/// broker` started side by side (AOF everysec on both, then off on both), at pipeline depths 1
+/// and 16 — ops/s, p50/p99 latency and the ratio — then each server's resident memory when
+/// fresh and when holding a million queued 1 KB messages.
 struct BrokerScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "broker",
-        abstract: "celeriac broker vs redis-server under redis-benchmark, plus memory for 1M list items."
+        abstract: "celeriac broker vs redis-server under redis-benchmark, plus memory for 1M queued 1 KB messages."
     )
 
-    @Flag(help: "Smoke run: few requests, figures not meaningful.")
-    var quick = false
+    @OptionGroup var common: RunOptions
 
     @Option(help: "Requests per test.") var requests: Int = 200_000
     @Option(help: "Concurrent clients.") var clients: Int = 50
-    @Option(help: "Rounds per row, alternating the two servers; the best of each is kept.") var rounds: Int = 2
-    @Option(help: "List items loaded for the memory figure.") var items: Int = 1_000_000
+    @Option(help: "Messages queued for the memory figure.") var items: Int = 1_000_000
+    @Option(help: "Bytes per queued message.") var valueSize: Int = 1_024
 
     static let tests = "ping,set,get,lpush,rpop,lpop"
 
-    struct Row {
-        var name: String
-        var redis: Double
-        var celeriac: Double
+    func run() async throws {
+        await ReportRun.execute(common, title: "broker") { recorder in await measure(recorder) }
     }
 
-    func run() async throws {
-        let count = quick ? 20_000 : requests
-        let roundCount = quick ? 1 : max(1, rounds)
-        var rows: [Row] = []
-        for persistence in ["everysec", "off"] {
-            let redisArguments = persistence == "off" ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "everysec"]
-            let brokerArguments = persistence == "off" ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "everysec"]
-            let redis = try RedisServer(arguments: redisArguments)
-            defer { redis.stop() }
-            let broker = try BrokerProcess(arguments: brokerArguments)
-            defer { broker.stop() }
-            for pipeline in [1, 16] {
-                var best: [String: (redis: Double, celeriac: Double)] = [:]
-                var order: [String] = []
-                for _ in 0..<roundCount {
-                    let redisFigures = try measure(port: redis.port, requests: count, pipeline: pipeline)
-                    let brokerFigures = Dictionary(try measure(port: broker.port, requests: count, pipeline: pipeline), uniquingKeysWith: { $1 })
-                    for (name, value) in redisFigures {
-                        if best[name] == nil { order.append(name) }
-                        let current = best[name] ?? (0, 0)
-                        best[name] = (max(current.redis, value), max(current.celeriac, brokerFigures[name] ?? 0))
+    func measure(_ recorder: Recorder) async {
+        let count = recorder.quick ? 1_000 : requests
+        recorder.begin("1. Broker: redis-benchmark -c \(clients) -n \(count) -t \(Self.tests), redis-server vs celeriac broker")
+        if ProjectPaths.which("redis-benchmark") == nil {
+            for aof in ["everysec", "off"] {
+                for pipeline in [1, 16] {
+                    for kind in ServerKind.allCases {
+                        recorder.record(.broker, "all tests (geometric mean), -P \(pipeline), AOF \(aof)", system: kind.rawValue,
+                                        unit: .operationsPerSecond, samples: [], reason: "redis-benchmark is not installed")
                     }
                 }
-                for name in order {
-                    guard let figures = best[name] else { continue }
-                    rows.append(Row(name: "aof \(persistence), -P \(pipeline), \(name)", redis: figures.redis, celeriac: figures.celeriac))
+            }
+        } else {
+            for aof in ["everysec", "off"] {
+                for pipeline in [1, 16] {
+                    await throughput(recorder, aof: aof, pipeline: pipeline, requests: count)
                 }
             }
         }
-        print("redis-benchmark -q -c \(clients) -n \(count) -t \(Self.tests); \(quick ? "quick smoke run" : "best of \(roundCount) rounds")")
-        printTable(rows)
-        try memory(items: quick ? 100_000 : items)
+        await memory(recorder, items: recorder.quick ? 5_000 : items)
     }
 
-    /// Runs redis-benchmark with `--csv` and returns requests per second per test.
-    func measure(port: Int, requests: Int, pipeline: Int) throws -> [(String, Double)] {
-        let output = try BenchSupport.run("redis-benchmark", [
-            "-p", String(port), "-q", "--csv", "-c", String(clients), "-n", String(requests), "-P", String(pipeline),
-            "-t", Self.tests,
-        ])
-        return Self.parseCSV(output)
-    }
-
-    /// `"test","rps",...` header, then `"SET","123456.79",...` per test.
-    static func parseCSV(_ output: String) -> [(String, Double)] {
-        var results: [(String, Double)] = []
-        for line in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
-            guard fields.count >= 2, let rps = Double(fields[1]) else { continue }
-            results.append((fields[0], rps))
-        }
-        return results
-    }
-
-    func printTable(_ rows: [Row]) {
-        let header = ["row", "redis-server rps", "celeriac rps", "ratio"]
-        let body = rows.map { row in
-            [row.name, BenchSupport.format(row.redis), BenchSupport.format(row.celeriac),
-             String(format: "%.2f", row.redis > 0 ? row.celeriac / row.redis : 0)]
-        }
-        BenchSupport.printTable(header: header, body: body)
-    }
-
-    /// Loads `items` 100-byte values into one list on each server (no log) and prints VmRSS.
-    func memory(items: Int) throws {
-        let redis = try RedisServer(arguments: ["--appendonly", "no"])
-        defer { redis.stop() }
-        let broker = try BrokerProcess(arguments: ["--appendonly", "no"])
-        defer { broker.stop() }
-        var figures: [(String, Int, Int)] = []
-        for (name, port, pid) in [("redis-server", redis.port, redis.pid), ("celeriac broker", broker.port, broker.pid)] {
-            let before = Self.residentKilobytes(pid)
-            _ = try BenchSupport.run("redis-benchmark", [
-                "-p", String(port), "-q", "-c", "50", "-P", "64", "-n", String(items), "-d", "100", "-t", "lpush",
-            ])
-            let length = try BenchSupport.run("redis-cli", ["-p", String(port), "LLEN", "mylist"])
-            // Pipelined clients may round the request count up by a few.
-            guard let held = Int(length.trimmingCharacters(in: .whitespacesAndNewlines)), held >= items else {
-                throw BenchError(description: "\(name) holds \(length) items, expected \(items)")
+    /// One AOF policy at one pipeline depth: the two servers alternate within each repetition.
+    func throughput(_ recorder: Recorder, aof: String, pipeline: Int, requests: Int) async {
+        let shape = "-P \(pipeline), AOF \(aof)"
+        var rates: [ServerKind: [String: [Double]]] = [:]
+        var p50: [ServerKind: [String: [Double]]] = [:]
+        var p99: [ServerKind: [String: [Double]]] = [:]
+        var geometric: [ServerKind: [Double]] = [:]
+        var order: [String] = []
+        var failure: String?
+        do {
+            let servers = try ServerKind.allCases.map { try BenchServer($0, appendOnly: aof == "off" ? nil : aof) }
+            defer { servers.forEach { $0.stop() } }
+            for repetition in 0..<recorder.repeats {
+                guard recorder.shouldRun(repetition: repetition) else { break }
+                // Alternate who goes first, so neither always meets a warmer machine.
+                for server in repetition % 2 == 0 ? servers : Array(servers.reversed()) {
+                    let results = try RedisBenchmarkTool.runCSV(port: server.port, requests: requests, clients: clients,
+                                                                pipeline: pipeline, tests: Self.tests, timeout: 900)
+                    for result in results {
+                        if !order.contains(result.test) { order.append(result.test) }
+                        rates[server.kind, default: [:]][result.test, default: []].append(result.requestsPerSecond)
+                        if let value = result.p50Milliseconds { p50[server.kind, default: [:]][result.test, default: []].append(value) }
+                        if let value = result.p99Milliseconds { p99[server.kind, default: [:]][result.test, default: []].append(value) }
+                    }
+                    if let mean = Statistics.geometricMean(results.map(\.requestsPerSecond)) { geometric[server.kind, default: []].append(mean) }
+                }
             }
-            figures.append((name, before, Self.residentKilobytes(pid)))
+        } catch {
+            failure = "\(error)"
         }
-        print("")
-        print("resident memory after LPUSHing \(BenchSupport.format(Double(items))) items of 100 bytes (VmRSS):")
-        for (name, before, after) in figures {
-            print("  \(name): \(after / 1024) MB (\(before / 1024) MB at start)")
+        for test in order {
+            let figures = ServerKind.allCases.map { kind in
+                recorder.record(.broker, "\(test), \(shape)", system: kind.rawValue, unit: .operationsPerSecond,
+                                samples: rates[kind]?[test] ?? [], reason: failure)
+            }
+            recorder.ratio(.broker, "\(test), \(shape)", figures[1], over: figures[0], target: .atLeast(0.8))
+            for kind in ServerKind.allCases {
+                recorder.record(.broker, "\(test) p50 latency, \(shape)", system: kind.rawValue, unit: .milliseconds,
+                                samples: p50[kind]?[test] ?? [], reason: failure)
+                recorder.record(.broker, "\(test) p99 latency, \(shape)", system: kind.rawValue, unit: .milliseconds,
+                                samples: p99[kind]?[test] ?? [], reason: failure)
+            }
         }
+        let name = "all tests (geometric mean), \(shape)"
+        let means = ServerKind.allCases.map { kind in
+            recorder.record(.broker, name, system: kind.rawValue, unit: .operationsPerSecond, samples: geometric[kind] ?? [],
+                            reason: failure)
+        }
+        let ratio = recorder.ratio(.broker, name, means[1], over: means[0], target: .atLeast(0.8))
+        recorder.headline("ops/s, redis-benchmark (7 tests, geometric mean), \(shape)", celeriac: means[1], peer: means[0],
+                          judge: ratio, target: "≥ 0.8× redis-server (\(Recorder.cell(ratio)))")
     }
 
-    static func residentKilobytes(_ pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    /// Resident memory of each server fresh, then holding `items` queued messages of
+    /// `valueSize` bytes in one list; a fresh server per repetition.
+    func memory(_ recorder: Recorder, items: Int) async {
+        var idle: [ServerKind: [Double]] = [:]
+        var full: [ServerKind: [Double]] = [:]
+        var failure: String?
+        let reason = await recorder.repeated { _ in
+            for kind in ServerKind.allCases {
+                let server = try BenchServer(kind)
+                defer { server.stop() }
+                try await Task.sleep(for: .milliseconds(300))
+                idle[kind, default: []].append(server.residentMiB)
+                try await Self.fill(url: server.url(), key: "bench:messages", items: items, valueSize: valueSize)
+                full[kind, default: []].append(server.residentMiB)
+            }
         }
-        return 0
+        failure = reason
+        let label = "\(BenchSupport.format(Double(items))) queued \(valueSize)-byte messages"
+        for kind in ServerKind.allCases {
+            recorder.record(.memory, "broker RSS, fresh and idle", system: kind.rawValue, unit: .mebibytes, samples: idle[kind] ?? [], reason: failure)
+        }
+        let figures = ServerKind.allCases.map { kind in
+            recorder.record(.broker, "RSS with \(label)", system: kind.rawValue, unit: .mebibytes, samples: full[kind] ?? [], reason: failure)
+        }
+        recorder.ratio(.broker, "RSS with \(label)", figures[1], over: figures[0])
+        recorder.headline("broker RSS with \(label)", celeriac: figures[1], peer: figures[0])
+    }
+
+    /// LPUSHes `items` values of `valueSize` bytes into `key`, a thousand per command, and
+    /// checks the list's length.
+    static func fill(url: String, key: String, items: Int, valueSize: Int) async throws {
+        let connection = try await RedisConnection.connect(to: try RedisURL(parsing: url))
+        let value = String(repeating: "x", count: valueSize)
+        var remaining = items
+        while remaining > 0 {
+            var commands: [[String]] = []
+            while remaining > 0, commands.count < 8 {
+                let count = min(1_000, remaining)
+                commands.append(["LPUSH", key] + Array(repeating: value, count: count))
+                remaining -= count
+            }
+            for result in await connection.pipeline(commands) { _ = try result.get() }
+        }
+        let length = try await connection.send(["LLEN", key]).int ?? 0
+        await connection.close()
+        guard length == items else { throw BenchError(description: "the list holds \(length) messages, expected \(items)") }
     }
 }

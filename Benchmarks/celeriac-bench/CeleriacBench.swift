@@ -1,12 +1,14 @@
 import ArgumentParser
 
 /// `celeriac-bench SCENARIO [options]`: benchmarks that print figures side by side with an
-/// external reference, one subcommand (and one file) per scenario.
+/// external reference, one subcommand (and one file) per scenario; `all` runs the seven
+/// scenarios and writes the results file. See Benchmarks/README.md.
 @main
 struct CeleriacBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "celeriac-bench",
         abstract: "Measure Celeriac against reference tools.",
-        subcommands: [RedisClientScenario.self, BrokerScenario.self, EnqueueScenario.self, WorkerScenario.self]
+        subcommands: [AllScenario.self, BrokerScenario.self, EnqueueScenario.self, WorkerScenario.self, ConsoleScenario.self,
+                      GrowthScenario.self, RedisClientScenario.self, ConsoleMemoryProbe.self]
     )
 }

@@ -4,99 +4,126 @@ import CeleriacProtocol
 import CeleriacTestSupport
 import Foundation
 
-/// `celeriac-bench enqueue`: task messages per second from one producer — a `send` loop and
-/// `sendMany` batches of 100 and 1,000 — next to Python Celery's `send_task` loop, all against
-/// the same freshly started redis-server.
+/// `celeriac-bench enqueue` (scenario 2): task messages per second from one producer — a
+/// `send` loop (pooled and pinned connection) and `sendMany` batches of 100 and 1,000 — next to
+/// Python Celery's `apply_async` loop, all against the same freshly started redis-server.
 struct EnqueueScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "enqueue", abstract: "Producer throughput: send loop and sendMany vs Python Celery send_task.")
+        commandName: "enqueue", abstract: "Producer throughput: send loop and sendMany vs Python Celery apply_async.")
 
-    @Flag(help: "Smoke run: few messages, figures not meaningful.")
-    var quick = false
+    @OptionGroup var common: RunOptions
 
-    @Option(help: "Messages per measurement.")
+    @Option(help: "Messages per Celeriac measurement.")
     var messages: Int = 50_000
 
-    @Option(help: "Messages Python sends (it is much slower).")
+    @Option(help: "Messages per Python measurement (it is much slower).")
     var pythonMessages: Int = 5_000
 
-    @Flag(help: "Skip Python Celery.")
-    var noReference = false
-
     func run() async throws {
-        let count = quick ? 2_000 : messages
-        let server = try RedisServer(arguments: ["--maxmemory", "0"])
-        defer { server.stop() }
-        let app = try await App(configuration: try Configuration(broker: server.url()))
-        let producer = app.producer
-        print("redis-server on port \(server.port); \(count) messages per Celeriac figure")
-        var rows: [BenchRow] = []
+        await ReportRun.execute(common, title: "enqueue") { recorder in await measure(recorder) }
+    }
 
-        // Warm-up, then each figure on an emptied queue.
+    func measure(_ recorder: Recorder) async {
+        let count = recorder.quick ? 2_000 : messages
+        let pythonCount = recorder.quick ? 200 : pythonMessages
+        recorder.begin("2. Enqueue: \(BenchSupport.format(Double(count))) messages per Celeriac figure, \(BenchSupport.format(Double(pythonCount))) per Python figure, on redis-server")
+        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000"]
+        var rates: [String: [Double]] = [:]
+        var python: [Double] = []
+        var pythonFailure: String?
+        let failure = await recorder.repeated { _ in
+            let server = try RedisServer(arguments: ["--maxmemory", "0"])
+            defer { server.stop() }
+            let app = try await App(configuration: try Configuration(broker: server.url()))
+            do {
+                let measured = try await Self.celeriacRates(app: app, count: count)
+                for (shape, rate) in zip(shapes, measured) { rates[shape, default: []].append(rate) }
+                await app.close()
+            } catch {
+                await app.close()
+                throw error
+            }
+            if pythonFailure == nil {
+                do {
+                    python.append(try Self.pythonRate(url: server.url(), count: pythonCount))
+                } catch {
+                    pythonFailure = "\(error)"
+                }
+            }
+        }
+        let pythonFigure = recorder.record(.enqueue, "apply_async loop", system: "celery", unit: .messagesPerSecond, samples: python,
+                                           reason: pythonFailure ?? failure)
+        var figures: [String: Figure] = [:]
+        for shape in shapes {
+            let target: Target? = shape.hasPrefix("sendMany") ? .atLeast(100_000) : nil
+            figures[shape] = recorder.record(.enqueue, shape, system: "celeriac", unit: .messagesPerSecond, samples: rates[shape] ?? [],
+                                             target: target, reason: failure)
+        }
+        if let loop = figures[shapes[0]] {
+            recorder.ratio(.enqueue, "send loop vs apply_async loop", loop, over: pythonFigure)
+            recorder.headline("msg/s, send loop vs Python apply_async loop", celeriac: loop, peer: pythonFigure)
+        }
+        if let batch = figures[shapes[3]] {
+            recorder.ratio(.enqueue, "sendMany (1,000) vs apply_async loop", batch, over: pythonFigure)
+            recorder.headline("msg/s, sendMany (batches of 1,000)", celeriac: batch, peer: pythonFigure)
+        }
+    }
+
+    /// The four Celeriac figures, in the order of `shapes`, each on an emptied queue.
+    static func celeriacRates(app: App, count: Int) async throws -> [Double] {
+        let producer = app.producer
+        // Warm-up: connections, allocator and the server.
         _ = try await producer.sendMany((0..<1_000).map { _ in ("demo.add", [1, 2], JSONObject(), SendOptions()) })
         _ = try await app.transport.purge("celery")
-
-        let plain = try await BenchSupport.opsPerSecond(count) {
+        var rates: [Double] = []
+        rates.append(try await BenchSupport.opsPerSecond(count) {
             for _ in 0..<count { try await producer.send("demo.add", args: [1, 2]) }
-        }
-        rows.append(BenchRow(shape: "send loop (pool)", celeriac: plain))
+        })
         _ = try await app.transport.purge("celery")
-
-        let pinned = try await producer.withPinnedConnection { sender in
+        rates.append(try await producer.withPinnedConnection { sender in
             try await BenchSupport.opsPerSecond(count) {
                 for _ in 0..<count { try await sender.send("demo.add", args: [1, 2]) }
             }
-        }
-        rows.append(BenchRow(shape: "send loop (pinned)", celeriac: pinned))
+        })
         _ = try await app.transport.purge("celery")
-
         for batch in [100, 1_000] {
             let calls = (0..<batch).map { _ in (name: "demo.add", args: [JSONValue.integer(1), 2], kwargs: JSONObject(), options: SendOptions()) }
-            let rate = try await producer.withPinnedConnection { sender in
-                try await BenchSupport.opsPerSecond(count) {
-                    for _ in 0..<(count / batch) { _ = try await sender.sendMany(calls) }
+            let batches = max(1, count / batch)
+            rates.append(try await producer.withPinnedConnection { sender in
+                try await BenchSupport.opsPerSecond(batches * batch) {
+                    for _ in 0..<batches { _ = try await sender.sendMany(calls) }
                 }
-            }
-            rows.append(BenchRow(shape: "sendMany \(batch)", celeriac: rate))
+            })
             let stored = try await app.transport.purge("celery")
-            guard stored == count / batch * batch else { throw BenchError(description: "sendMany stored \(stored) messages, expected \(count / batch * batch)") }
+            guard stored == batches * batch else { throw BenchError(description: "sendMany stored \(stored) messages, expected \(batches * batch)") }
         }
-
-        if !noReference {
-            let python = try pythonRate(url: server.url(), count: quick ? 500 : pythonMessages)
-            print("python celery send_task loop: \(BenchSupport.format(python)) msg/s (\(quick ? 500 : pythonMessages) messages)")
-            rows = rows.map { row in
-                var row = row
-                row.reference = python
-                return row
-            }
-        }
-        BenchSupport.printTable(rows, referenceName: "celery send_task")
-        await app.close()
+        return rates
     }
 
-    /// Python Celery's `send_task` loop rate, from the test virtualenv.
-    func pythonRate(url: String, count: Int) throws -> Double {
+    /// Python Celery's `apply_async` loop rate, from the test virtualenv.
+    static func pythonRate(url: String, count: Int) throws -> Double {
         guard let python = ProjectPaths.venvProgram("python") else {
-            throw BenchError(description: "no Celery virtualenv at \(ProjectPaths.venv.path): set CELERIAC_VENV or pass --no-reference")
+            throw BenchError(description: "no Celery virtualenv at \(ProjectPaths.venv.path) (set CELERIAC_VENV)")
         }
         let script = """
             import sys, time
             from celery import Celery
             app = Celery('bench', broker=sys.argv[1], backend=sys.argv[1])
+            @app.task(name='demo.add')
+            def add(x, y):
+                return x + y
             for _ in range(500):
-                app.send_task('demo.add', args=[1, 2])
+                add.apply_async((1, 2))
             n = int(sys.argv[2])
             start = time.perf_counter()
             for _ in range(n):
-                app.send_task('demo.add', args=[1, 2])
+                add.apply_async((1, 2))
             print(n / (time.perf_counter() - start))
             """
         let result = try ProcessRunner.run(python, ["-c", script, url, String(count)], timeout: 600)
-        guard result.status == 0 else { throw BenchError(description: "python exited with \(result.status): \(result.stderr)") }
-        let output = result.stdout
-        guard let rate = Double(output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") else {
-            throw BenchError(description: "python printed no rate: \(output)")
+        guard result.status == 0 else { throw BenchError(description: "python exited with \(result.status): \(result.stderr.suffix(300))") }
+        guard let rate = Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") else {
+            throw BenchError(description: "python printed no rate: \(result.stdout.suffix(300))")
         }
         return rate
     }

@@ -12,7 +12,8 @@ from celery import Celery
 broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 app = Celery("demo", broker=broker, backend=os.environ.get("CELERY_RESULT_BACKEND", broker))
 app.conf.update(
-    task_track_started=True,
+    # The benchmark turns this off (Celery's default) so both workers store one state per task.
+    task_track_started=os.environ.get("CELERY_TRACK_STARTED", "1") == "1",
     task_send_sent_event=True,
     worker_send_task_events=True,
     broker_connection_retry_on_startup=True,
