@@ -103,7 +103,8 @@ struct PythonWorkerTests {
 
     @Test func revokeBeforeRunningStoresRevoked() async throws {
         try await withWorker { app, worker in
-            let result = try await app.producer.send("demo.add", args: [1, 2], options: SendOptions(countdown: 10))
+            // Far enough ahead that a loaded machine cannot reach the ETA before the revoke.
+            let result = try await app.producer.send("demo.add", args: [1, 2], options: SendOptions(countdown: 120))
             try await result.revoke()
             let meta = try await result.wait(timeout: 60)
             #expect(meta.status == .revoked, "\(worker.log)")

@@ -17,7 +17,7 @@ extension Worker {
     }
 
     private func performStart() async throws {
-        try await consumer.declareQueues()
+        guard try await connectAtStartup() else { return }
         do {
             let restored = try await transport.restoreVisible()
             if !restored.isEmpty { logger.info("restored \(restored.count) unacked messages past the visibility timeout") }
@@ -54,6 +54,37 @@ extension Worker {
         }
         let queueList = queues.map(\.name).joined(separator: ", ")
         logger.info("\(nodename) ready: \(registry.names.count) tasks, queues [\(queueList)], concurrency \(concurrency) (\(poolName))")
+    }
+
+    /// Declares the queues, retrying while the broker cannot be reached as Celery does at
+    /// start-up (`broker_connection_retry_on_startup`): kombu's 2 s steps up to 30 s between
+    /// attempts, one log line each, at most ``WorkerConfiguration/startupConnectionRetries``
+    /// times. Returns false when a shutdown was asked for meanwhile; throws the last error
+    /// when the retries run out, and at once for anything but an unreachable broker.
+    private func connectAtStartup() async throws -> Bool {
+        var attempt = 0
+        while true {
+            do {
+                try await consumer.declareQueues()
+                return true
+            } catch {
+                switch error {
+                case .connectionClosed, .timeout: break
+                default: throw error
+                }
+                attempt += 1
+                let limit = configuration.startupConnectionRetries
+                guard attempt <= limit else { throw error }
+                let delay = min(2.0 * Double(attempt), 30)
+                logger.error("consumer: Cannot connect to \(configuration.brokerURL): \(error). Trying again in \(OptionNumber.text(delay)) seconds... (\(attempt)/\(limit))")
+                let until = ContinuousClock.now + .milliseconds(Int64(delay * 1000))
+                while ContinuousClock.now < until {
+                    guard phase == .created else { return false }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                guard phase == .created else { return false }
+            }
+        }
     }
 
     /// Begins a warm shutdown: stop consuming, finish running tasks (up to the shutdown

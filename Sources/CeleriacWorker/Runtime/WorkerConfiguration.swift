@@ -48,6 +48,9 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownTimeout: Double = 30
     /// How long one broker command may take before it counts as failed, seconds.
     public var brokerTimeout: Double = 10
+    /// How many times an unreachable broker is retried at start-up before the worker gives up
+    /// (Celery's `broker_connection_max_retries`, 100); 0 fails at once.
+    public var startupConnectionRetries = 100
     /// `sw_ident` / `sw_ver` of worker events.
     public var softwareIdentity = "celeriac"
     /// The version reported as `sw_ver`.
