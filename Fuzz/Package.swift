@@ -10,9 +10,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // libFuzzer's driver, started the same way by every target.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "fuzz-resp",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "CeleriacRESP", package: "celeriac"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -21,6 +24,7 @@ let package = Package(
         .executableTarget(
             name: "fuzz-broker",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "CeleriacBrokerCore", package: "celeriac"),
                 .product(name: "CeleriacRESP", package: "celeriac"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -29,7 +33,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fuzz-protocol",
-            dependencies: [.product(name: "CeleriacProtocol", package: "celeriac")],
+            dependencies: ["FuzzDriver", .product(name: "CeleriacProtocol", package: "celeriac")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

@@ -40,12 +40,16 @@ struct FlowerTests {
             defer { _ = flower.terminate(grace: 5) }
             let base = "http://127.0.0.1:\(port)"
 
-            // /api/workers asks the workers through remote control (inspect stats, registered…).
+            // /api/workers asks the workers through remote control (inspect stats, registered…),
+            // each with Flower's 1 s inspect timeout: on a loaded machine a refresh can fill in
+            // only some of them, so it is asked again until all three are there.
             var workers: JSONValue?
-            try await eventually("Flower's /api/workers lists \(nodename)", timeout: 60) {
+            try await eventually("Flower's /api/workers lists \(nodename) with its stats, tasks and queues", timeout: 90) {
                 guard flower.isRunning else { throw FlowerExited(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "") }
                 workers = try await Self.fetch(python, "\(base)/api/workers?refresh=1")
-                return workers?[nodename] != nil
+                guard let worker = workers?[nodename] else { return false }
+                return worker["stats"]?["pid"] != nil && worker["registered"]?.arrayValue != nil
+                    && worker["active_queues"]?.arrayValue != nil
             }
             let worker = try #require(workers?[nodename])
             #expect(worker["stats"]?["pid"]?.intValue == Int64(ProcessInfo.processInfo.processIdentifier))

@@ -1,5 +1,6 @@
 import CeleriacBrokerCore
 import CeleriacRESP
+import FuzzDriver
 import NIOCore
 
 #if canImport(Glibc)
@@ -53,18 +54,8 @@ public func fuzzBroker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand control to libFuzzer's
-/// driver from there, since libFuzzer's own `main` is not linked in that case.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+/// The executable's entry point (SwiftPM names it `<module>_main`): libFuzzer's driver.
 @_cdecl("fuzz_broker_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzBroker(data, size) }
+    runFuzzer(argc, argv, fuzzBroker)
 }

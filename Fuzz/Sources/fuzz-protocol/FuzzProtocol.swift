@@ -1,4 +1,5 @@
 import CeleriacProtocol
+import FuzzDriver
 
 #if canImport(Glibc)
 import Glibc
@@ -41,18 +42,8 @@ private func containsNaN(_ value: JSONValue) -> Bool {
     }
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand control to libFuzzer's
-/// driver from there, since libFuzzer's own `main` is not linked in that case.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+/// The executable's entry point (SwiftPM names it `<module>_main`): libFuzzer's driver.
 @_cdecl("fuzz_protocol_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzProtocol(data, size) }
+    runFuzzer(argc, argv, fuzzProtocol)
 }

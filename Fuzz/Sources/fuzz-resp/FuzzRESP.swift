@@ -1,4 +1,5 @@
 import CeleriacRESP
+import FuzzDriver
 import NIOCore
 
 #if canImport(Glibc)
@@ -40,18 +41,8 @@ private func containsNaN(_ value: RESPValue) -> Bool {
     }
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand control to libFuzzer's
-/// driver from there, since libFuzzer's own `main` is not linked in that case.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+/// The executable's entry point (SwiftPM names it `<module>_main`): libFuzzer's driver.
 @_cdecl("fuzz_resp_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzRESP(data, size) }
+    runFuzzer(argc, argv, fuzzRESP)
 }
