@@ -173,7 +173,7 @@ struct WorkerPlan {
         if shape.isCeleriac {
             worker = try CeleriacWorkerChild(broker: server.url(db: 0), backend: server.url(db: 1), arguments: shape.arguments, name: name)
         } else {
-            worker = try CeleryWorkerProcess(broker: server.url(db: 0), backend: server.url(db: 1), nodename: "\(name)@localhost",
+            worker = try await CeleryWorkerProcess(broker: server.url(db: 0), backend: server.url(db: 1), nodename: "\(name)@localhost",
                                              pool: shape.pool, concurrency: shape.concurrency,
                                              environment: ["CELERY_TRACK_STARTED": "0"])
         }

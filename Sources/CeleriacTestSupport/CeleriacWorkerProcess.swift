@@ -11,8 +11,9 @@ public final class CeleriacWorkerProcess: @unchecked Sendable {
     public let logFile: URL
 
     /// Starts `celeriac worker --broker BROKER --without-mingle ARGUMENTS...` and waits up to 30 s
-    /// for it to log that it is ready.
-    public init(broker: String, arguments: [String]) throws {
+    /// for it to log that it is ready. The wait suspends rather than blocks: a test process has
+    /// only a couple of cooperative threads, and a blocked one starves every other test.
+    public init(broker: String, arguments: [String]) async throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-worker-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process = try ChildProcess(ProjectPaths.executable("celeriac").path,
@@ -22,7 +23,7 @@ public final class CeleriacWorkerProcess: @unchecked Sendable {
             guard process.isRunning, Date() < deadline else {
                 throw StartError(description: "celeriac worker did not become ready:\n\(log)")
             }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

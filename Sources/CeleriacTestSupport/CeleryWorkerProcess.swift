@@ -16,7 +16,8 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
     /// The folder holding `demo.py`.
     public static var tasksFolder: URL { ProjectPaths.root.appendingPathComponent("Tests/Interop/python") }
 
-    /// Starts `celery -A demo worker` and waits until it logs that it is ready.
+    /// Starts `celery -A demo worker` and waits until it logs that it is ready. The wait (seconds:
+    /// Python starts slowly) suspends rather than blocks, so other tests of the process go on.
     /// - Parameters:
     ///   - broker: the broker URL (also the result backend unless `backend` is given).
     ///   - pool: `threads`, `solo` or `prefork`.
@@ -24,7 +25,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
         broker: String, backend: String? = nil, nodename: String = "py\(Int.random(in: 1000...9999))@localhost",
         queues: [String] = ["celery"], pool: String = "threads", concurrency: Int = 4,
         environment: [String: String] = [:], extraArguments: [String] = []
-    ) throws {
+    ) async throws {
         guard let celery = ProjectPaths.venvProgram("celery") else {
             throw StartError(description: "no Celery virtualenv at \(ProjectPaths.venv.path): run scripts/bootstrap.sh --test")
         }
@@ -50,7 +51,7 @@ public final class CeleryWorkerProcess: @unchecked Sendable {
                 stop()
                 throw StartError(description: "Celery worker \(nodename) did not become ready:\n\(text)")
             }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

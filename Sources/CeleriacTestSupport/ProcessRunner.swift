@@ -40,3 +40,26 @@ public enum ProcessRunner {
         return ProcessOutput(status: status ?? -9, stdout: stdout, stderr: stderr)
     }
 }
+
+extension ProcessRunner {
+    /// ``run(_:_:environment:input:timeout:directory:)`` from async code: the wait happens on a
+    /// thread of its own. A test process has only a couple of cooperative threads, and a program
+    /// that takes seconds (Python starts slowly) would otherwise stall every other test.
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+        input: String? = nil, timeout: TimeInterval = 60, directory: URL? = nil
+    ) async throws -> ProcessOutput {
+        try await offPool {
+            try run(executable, arguments, environment: environment, input: input, timeout: timeout, directory: directory)
+        }
+    }
+}
+
+/// Runs blocking `body` on a thread of its own and resumes with its result, so that the
+/// cooperative pool (one thread per core) is never held by a wait.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}

@@ -29,13 +29,13 @@ struct BenchmarkSmokeTests {
 
     /// Runs `celeriac-bench` with `arguments` plus `--quick --output <fresh folder>`, and returns
     /// its exit status, what it printed, the decoded JSON and the Markdown file.
-    static func runQuick(_ arguments: [String], environment: [String: String] = [:]) throws
+    static func runQuick(_ arguments: [String], environment: [String: String] = [:]) async throws
         -> (output: ProcessOutput, results: Results, markdown: String)
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-smoke-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac-bench"),
-                                           arguments + ["--quick", "--output", folder.path], environment: environment, timeout: 900)
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac-bench"),
+                                                 arguments + ["--quick", "--output", folder.path], environment: environment, timeout: 900)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let json = try #require(files.first { $0.hasSuffix("-quick.json") }, "no results file; the run printed:\n\(output.stdout)\n\(output.stderr)")
         let markdown = try #require(files.first { $0.hasSuffix("-quick.md") })
@@ -45,8 +45,8 @@ struct BenchmarkSmokeTests {
     }
 
     @Test("every one of the seven scenarios produces a number, the README table is printed, and the run exits 0")
-    func everyScenarioProducesANumber() throws {
-        let run = try Self.runQuick(["all"])
+    func everyScenarioProducesANumber() async throws {
+        let run = try await Self.runQuick(["all"])
         #expect(run.output.status == 0, "\(run.output.stderr)")
         #expect(run.results.quick)
         #expect(run.results.complete)
@@ -61,7 +61,7 @@ struct BenchmarkSmokeTests {
     }
 
     @Test("without redis-benchmark and without the virtualenv, those rows say why, the rest is measured, and the run exits 0")
-    func missingPeersAreNotMeasured() throws {
+    func missingPeersAreNotMeasured() async throws {
         // A PATH holding only the two Redis programs the Celeriac side needs.
         let bin = FileManager.default.temporaryDirectory.appendingPathComponent("bench-path-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
@@ -70,7 +70,7 @@ struct BenchmarkSmokeTests {
             let target = try #require(ProjectPaths.which(program), "\(program) is not installed")
             try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent(program), withDestinationURL: target)
         }
-        let run = try Self.runQuick(["all", "--skip", "worker,console,growth"],
+        let run = try await Self.runQuick(["all", "--skip", "worker,console,growth"],
                                     environment: ["PATH": bin.path, "CELERIAC_VENV": bin.appendingPathComponent("no-venv").path])
         #expect(run.output.status == 0, "\(run.output.stderr)")
         let figures = run.results.figures

@@ -10,7 +10,7 @@ import Testing
         return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     }
 
-    @Test func redisPyWorksAgainstTheEngine() throws {
+    @Test func redisPyWorksAgainstTheEngine() async throws {
         guard let python = Self.python else { return }
         let server = try EngineTestServer()
         defer { server.stop() }
@@ -50,7 +50,7 @@ import Testing
             assert r.brpop(['empty'], timeout=0.2) is None
             print('ok')
             """
-        let result = try ProcessRunner.run(python, ["-c", script], timeout: 60)
+        let result = try await ProcessRunner.run(python, ["-c", script], timeout: 60)
         #expect(result.stdout.contains("ok"), "\(result.stdout)\n\(result.stderr)")
     }
 }
@@ -58,7 +58,7 @@ import Testing
 /// A real Celery 5.7 worker and client on the engine: task round trip, result backend,
 /// remote control (pidbox fanout, reply queues, kombu's Lua scripts).
 @Suite(.serialized) struct CeleryOnEngineTests {
-    @Test func celeryWorkerAndClientRoundTrip() throws {
+    @Test func celeryWorkerAndClientRoundTrip() async throws {
         guard let python = PythonClientTests.python else { return }
         let server = try EngineTestServer()
         defer { server.stop() }
@@ -99,7 +99,7 @@ import Testing
             print('countdown', add.apply_async((20, 22), countdown=1).get(timeout=30))
             print(app.control.inspect(timeout=5).ping())
             """
-        let result = try ProcessRunner.run(python, ["-c", client], environment: ["PYTHONPATH": folder.path], timeout: 90)
+        let result = try await ProcessRunner.run(python, ["-c", client], environment: ["PYTHONPATH": folder.path], timeout: 90)
         #expect(result.stdout.contains("[1, 2, 3, 4, 5]"), "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("'w1@engine': {'ok': 'pong'}"), "\(result.stdout)\n\(result.stderr)")
         // The chord runs Celery's CHORD_PART_RETURN / CLAIM / CLEANUP scripts on the engine.

@@ -47,20 +47,20 @@ struct CeleryInteropTests {
         ["CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url, "PYTHONPATH": CeleryWorkerProcess.tasksFolder.path]
     }
 
-    func runPython(_ script: String, url: String) throws -> ProcessOutput {
+    func runPython(_ script: String, url: String) async throws -> ProcessOutput {
         let python = try #require(Self.python, "no Celery virtualenv: set CELERIAC_VENV")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("celery-client-\(UUID().uuidString).py")
         try Data(script.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try ProcessRunner.run(python, [file.path], environment: environment(url), timeout: 120,
+        return try await ProcessRunner.run(python, [file.path], environment: environment(url), timeout: 120,
                                      directory: CeleryWorkerProcess.tasksFolder)
     }
 
     @Test(arguments: Backend.allCases)
-    func workerRunsTasksFromAPythonClient(backend: Backend) throws {
+    func workerRunsTasksFromAPythonClient(backend: Backend) async throws {
         let server = try Server(backend)
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url)
+        let worker = try await CeleryWorkerProcess(broker: server.url)
         defer { worker.stop() }
         let script = """
             import time
@@ -77,18 +77,18 @@ struct CeleryInteropTests {
             assert flaky.delay(2).get(timeout=30) == 2
             print("CLIENT OK")
             """
-        let result = try runPython(script, url: server.url)
+        let result = try await runPython(script, url: server.url)
         #expect(result.stdout.contains("CLIENT OK"), "\(result.stdout)\n\(result.stderr)\n\(worker.log)")
     }
 
     @Test(arguments: Backend.allCases)
-    func inspectPingAndEvents(backend: Backend) throws {
+    func inspectPingAndEvents(backend: Backend) async throws {
         let server = try Server(backend)
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url)
+        let worker = try await CeleryWorkerProcess(broker: server.url)
         defer { worker.stop() }
         let celery = try #require(ProjectPaths.venvProgram("celery"))
-        let ping = try ProcessRunner.run(celery, ["-A", "demo", "inspect", "ping", "-d", worker.nodename, "--timeout", "10"],
+        let ping = try await ProcessRunner.run(celery, ["-A", "demo", "inspect", "ping", "-d", worker.nodename, "--timeout", "10"],
                                          environment: environment(server.url), timeout: 60,
                                          directory: CeleryWorkerProcess.tasksFolder)
         #expect(ping.status == 0, "\(ping.stdout)\n\(ping.stderr)")
@@ -117,15 +117,15 @@ struct CeleryInteropTests {
             print(sorted(seen))
             print("EVENTS OK" if done.is_set() else "EVENTS MISSING")
             """
-        let result = try runPython(script, url: server.url)
+        let result = try await runPython(script, url: server.url)
         #expect(result.stdout.contains("EVENTS OK"), "\(result.stdout)\n\(result.stderr)")
     }
 
     @Test(arguments: Backend.allCases)
-    func flowerListsTheWorker(backend: Backend) throws {
+    func flowerListsTheWorker(backend: Backend) async throws {
         let server = try Server(backend)
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url)
+        let worker = try await CeleryWorkerProcess(broker: server.url)
         defer { worker.stop() }
         let celery = try #require(ProjectPaths.venvProgram("celery"))
         let flowerPort = FreePort.next()
@@ -151,7 +151,7 @@ struct CeleryInteropTests {
                 time.sleep(0.5)
             print("FLOWER MISSING")
             """
-        let result = try runPython(script, url: server.url)
+        let result = try await runPython(script, url: server.url)
         #expect(result.stdout.contains("FLOWER OK"), "\(result.stdout)\n\(result.stderr)\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 }

@@ -31,11 +31,11 @@ struct ExposureTests {
         #expect(Self.listeners(port: broker.port) == ["0100007F"])
     }
 
-    @Test func publicBindWithoutPasswordNeverListens() throws {
+    @Test func publicBindWithoutPasswordNeverListens() async throws {
         let port = FreePort.next()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-exposure-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), [
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), [
             "broker", "--bind", "0.0.0.0", "--port", String(port), "--dir", folder.path, "--appendonly", "no",
         ], timeout: 30)
         #expect(output.status != 0)

@@ -6,8 +6,8 @@ import Testing
 /// as a user runs them: the built binary against a real redis-server.
 @Suite("celeriac console --once and celeriac audit")
 struct ConsoleCommandTests {
-    func celeriac(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> ProcessOutput {
-        try ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments, environment: environment, timeout: timeout)
+    func celeriac(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) async throws -> ProcessOutput {
+        try await ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments, environment: environment, timeout: timeout)
     }
 
     static var session: String {
@@ -27,8 +27,8 @@ struct ConsoleCommandTests {
         (["console", "--once", "--broker", "kafka://x"], "broker"),
         (["audit", "-n", "0"], "-n"),
     ])
-    func usageErrorsAreOneLineNamingTheOption(arguments: [String], option: String) throws {
-        let output = try celeriac(arguments)
+    func usageErrorsAreOneLineNamingTheOption(arguments: [String], option: String) async throws {
+        let output = try await celeriac(arguments)
         #expect(output.status == 2, "\(output.stderr)")
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(output.stderr)")
@@ -37,8 +37,8 @@ struct ConsoleCommandTests {
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func onceFromARecordingPrintsTheFrame() throws {
-        let output = try celeriac(["console", "--once", "--replay", Self.session, "--view", "workers", "--size", "100x30"],
+    @Test func onceFromARecordingPrintsTheFrame() async throws {
+        let output = try await celeriac(["console", "--once", "--replay", Self.session, "--view", "workers", "--size", "100x30"],
                                   environment: ["LANG": "C.UTF-8"])
         #expect(output.status == 0, "\(output.stderr)")
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -51,18 +51,18 @@ struct ConsoleCommandTests {
         // The Workers tab is the one shown.
         #expect(output.stdout.contains("Workers (2 of 2 online)") || output.stdout.contains("Workers (0 of 2 online)"))
         // Below 80×24 the console says so instead of drawing.
-        let small = try celeriac(["console", "--once", "--replay", Self.session, "--size", "60x20"])
+        let small = try await celeriac(["console", "--once", "--replay", Self.session, "--size", "60x20"])
         #expect(small.stdout.contains("Terminal too small: 60×20") || small.stdout.contains("Terminal too small: 60x20"))
     }
 
-    @Test func onceAgainstALiveClusterNamesTheWorkerAndQueues() throws {
+    @Test func onceAgainstALiveClusterNamesTheWorkerAndQueues() async throws {
         let server = try RedisServer()
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url())
+        let worker = try await CeleryWorkerProcess(broker: server.url())
         defer { worker.stop() }
         let broker = ["--broker", server.url()]
-        for _ in 0..<2 { #expect(try celeriac(["call", "demo.add", "--args", "[1, 2]", "-Q", "backlog"] + broker).status == 0) }
-        let output = try celeriac(["console", "--once", "--view", "overview", "--size", "120x40"] + broker,
+        for _ in 0..<2 { #expect(try await celeriac(["call", "demo.add", "--args", "[1, 2]", "-Q", "backlog"] + broker).status == 0) }
+        let output = try await celeriac(["console", "--once", "--view", "overview", "--size", "120x40"] + broker,
                                   environment: ["LANG": "C.UTF-8"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains(worker.nodename))
@@ -73,18 +73,18 @@ struct ConsoleCommandTests {
         // --record keeps what one round read; --replay shows it again without the broker.
         let recording = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-once-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: recording) }
-        let recorded = try celeriac(["console", "--once", "--record", recording.path] + broker)
+        let recorded = try await celeriac(["console", "--once", "--record", recording.path] + broker)
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let lines = try String(contentsOf: recording, encoding: .utf8).split(separator: "\n")
         #expect(lines.contains { $0.contains(#""kind": "snapshot""#) && $0.contains(worker.nodename) })
         #expect(lines.contains { $0.contains(#""kind": "depths""#) && $0.contains("backlog") })
-        let replayed = try celeriac(["console", "--once", "--replay", recording.path, "--view", "workers", "--size", "120x40"])
+        let replayed = try await celeriac(["console", "--once", "--replay", recording.path, "--view", "workers", "--size", "120x40"])
         #expect(replayed.status == 0, "\(replayed.stderr)")
         #expect(replayed.stderr.isEmpty, "\(replayed.stderr)")
         #expect(replayed.stdout.contains(worker.nodename))
 
         // The workers view of the same cluster, in ASCII for a non-UTF-8 locale.
-        let ascii = try celeriac(["console", "--once", "--view", "workers", "--size", "120x40"] + broker,
+        let ascii = try await celeriac(["console", "--once", "--view", "workers", "--size", "120x40"] + broker,
                                  environment: ["LANG": "C"])
         #expect(ascii.status == 0, "\(ascii.stderr)")
         #expect(ascii.stdout.contains(worker.nodename))
@@ -92,30 +92,30 @@ struct ConsoleCommandTests {
         #expect(isASCII)
     }
 
-    @Test func onceWithoutABrokerFailsWithOneLine() throws {
+    @Test func onceWithoutABrokerFailsWithOneLine() async throws {
         let refusing = FreePort.Refusing()
-        let output = try celeriac(["console", "--once", "--broker", "redis://127.0.0.1:\(refusing.port)/0"])
+        let output = try await celeriac(["console", "--once", "--broker", "redis://127.0.0.1:\(refusing.port)/0"])
         #expect(output.status == 1)
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.last?.hasPrefix("Error: cannot reach the broker") == true, "\(output.stderr)")
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func auditPrintsTheRecordsOldestFirstAndSaysWhatIsUnreadable() throws {
+    @Test func auditPrintsTheRecordsOldestFirstAndSaysWhatIsUnreadable() async throws {
         let server = try RedisServer()
         defer { server.stop() }
         let redisCLI = try #require(ProjectPaths.which("redis-cli"))
-        func push(_ entry: String) throws {
-            let output = try ProcessRunner.run(redisCLI, ["-p", String(server.port), "LPUSH", "celeriac.audit", entry])
+        func push(_ entry: String) async throws {
+            let output = try await ProcessRunner.run(redisCLI, ["-p", String(server.port), "LPUSH", "celeriac.audit", entry])
             #expect(output.status == 0, "\(output.stderr)")
         }
         let broker = ["--broker", server.url()]
-        #expect(try celeriac(["audit"] + broker).stdout == "No actions recorded.\n")
-        try push(#"{"timestamp": 1795559256.5, "user": "ops", "host": "box", "action": "revoke", "target": "abc", "outcome": "w1@h: ok"}"#)
-        try push("not json")
-        try push(#"{"timestamp": 1795559300.0, "user": "ops", "host": "box", "action": "purge", "target": "slow", "outcome": "broker: purged 3 messages"}"#)
+        #expect(try await celeriac(["audit"] + broker).stdout == "No actions recorded.\n")
+        try await push(#"{"timestamp": 1795559256.5, "user": "ops", "host": "box", "action": "revoke", "target": "abc", "outcome": "w1@h: ok"}"#)
+        try await push("not json")
+        try await push(#"{"timestamp": 1795559300.0, "user": "ops", "host": "box", "action": "purge", "target": "slow", "outcome": "broker: purged 3 messages"}"#)
 
-        let text = try celeriac(["audit"] + broker)
+        let text = try await celeriac(["audit"] + broker)
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -124,25 +124,25 @@ struct ConsoleCommandTests {
         #expect(lines[1].hasPrefix("unreadable audit entry: not JSON"))
         #expect(lines[2].hasSuffix("\tops@box\tpurge\tslow\tbroker: purged 3 messages"))
 
-        let newest = try celeriac(["audit", "-n", "1", "--json"] + broker)
+        let newest = try await celeriac(["audit", "-n", "1", "--json"] + broker)
         #expect(newest.stdout == #"[{"timestamp": 1795559300.0, "user": "ops", "host": "box", "action": "purge", "target": "slow", "outcome": "broker: purged 3 messages"}]"# + "\n")
     }
 }
 
 extension ConsoleCommandTests {
-    @Test func alertsFromAFileFireAndABrokenFileIsReportedNotFatal() throws {
+    @Test func alertsFromAFileFireAndABrokenFileIsReportedNotFatal() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-alerts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let good = folder.appendingPathComponent("alerts.toml")
         try "[rules.slow-backlog]\nkind = \"queue_depth\"\nqueue = \"slow\"\nabove = 3\n".write(to: good, atomically: true, encoding: .utf8)
-        let fired = try celeriac(["console", "--once", "--replay", Self.session, "--alerts", good.path, "--size", "120x40"])
+        let fired = try await celeriac(["console", "--once", "--replay", Self.session, "--alerts", good.path, "--size", "120x40"])
         #expect(fired.status == 0, "\(fired.stderr)")
         #expect(fired.stdout.contains("slow-backlog: queue slow has 6 messages (> 3)"))
 
         let broken = folder.appendingPathComponent("broken.toml")
         try "[rules.x]\nkind = \"queue_depth\"\nabove = \"many\"\n".write(to: broken, atomically: true, encoding: .utf8)
-        let output = try celeriac(["console", "--once", "--replay", Self.session, "--alerts", broken.path, "--size", "120x40"])
+        let output = try await celeriac(["console", "--once", "--replay", Self.session, "--alerts", broken.path, "--size", "120x40"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("warning: --alerts: \(broken.path):3: rules.x.above: must be a whole number"))
         #expect(output.stdout.contains("No alert rules loaded"))
@@ -150,11 +150,11 @@ extension ConsoleCommandTests {
 }
 
 extension ConsoleCommandTests {
-    @Test func aBrokenThemeIsReportedWithFileLineAndKeyAndTheFrameStillPrints() throws {
+    @Test func aBrokenThemeIsReportedWithFileLineAndKeyAndTheFrameStillPrints() async throws {
         let theme = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-theme-\(UUID().uuidString).toml")
         try "inherits = \"default\"\n[roles]\nselecton = \"red\"\n".write(to: theme, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: theme) }
-        let output = try celeriac(["console", "--once", "--replay", Self.session, "--theme", theme.path])
+        let output = try await celeriac(["console", "--once", "--replay", Self.session, "--theme", theme.path])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("\(theme.path):3"), "\(output.stderr)")
         #expect(output.stderr.contains("selecton"))

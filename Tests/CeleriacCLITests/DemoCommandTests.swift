@@ -20,7 +20,7 @@ struct DemoCommandTests {
         }
     }
 
-    func waitForBrokerURL(in output: String, timeout: TimeInterval = 60) -> String? {
+    func waitForBrokerURL(in output: String, timeout: TimeInterval = 60) async throws -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -28,13 +28,13 @@ struct DemoCommandTests {
                 return text.split(separator: "\n").first { $0.hasPrefix("demo: broker: ") }
                     .map { String($0.dropFirst("demo: broker: ".count)) }
             }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return nil
     }
 
-    @Test func headlessRunPrintsASummaryThatAddsUp() throws {
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"),
+    @Test func headlessRunPrintsASummaryThatAddsUp() async throws {
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"),
                                            ["demo", "--no-console", "--duration", "20", "--seed", "11"], timeout: 180)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("demo: workers online: demo1@"))
@@ -60,33 +60,33 @@ struct DemoCommandTests {
         #expect(summary.contains("Peak queue depth"))
     }
 
-    @Test func killingTheDemoLeavesNoWorkerBehind() throws {
+    @Test func killingTheDemoLeavesNoWorkerBehind() async throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path
         defer { unlink(log) }
         let demo = try ChildProcess(ProjectPaths.executable("celeriac").path, ["demo", "--no-console", "--duration", "600"],
                                     output: log)
         defer { demo.signalGroup(SIGKILL) }
-        let url = try #require(waitForBrokerURL(in: log), "the demo did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let url = try #require(await waitForBrokerURL(in: log), "the demo did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         let workers = processes(containing: "worker --broker \(url)")
         #expect(workers.count == 2)
         // kill -9: no chance to stop anything in order. The workers' lifeline closes.
         demo.signal(SIGKILL)
-        _ = demo.wait(timeout: 10)
+        _ = try await offPool { demo.wait(timeout: 10) }
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !processes(containing: "worker --broker \(url)").isEmpty { usleep(100_000) }
+        while Date() < deadline, !processes(containing: "worker --broker \(url)").isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         #expect(processes(containing: "worker --broker \(url)").isEmpty)
     }
 
-    func redis(_ server: RedisServer, _ arguments: [String]) throws -> [String] {
+    func redis(_ server: RedisServer, _ arguments: [String]) async throws -> [String] {
         let cli = try #require(ProjectPaths.which("redis-cli"))
-        let output = try ProcessRunner.run(cli, ["-p", String(server.port), "--no-raw"] + arguments)
+        let output = try await ProcessRunner.run(cli, ["-p", String(server.port), "--no-raw"] + arguments)
         return output.stdout.split(separator: "\n").map(String.init)
     }
 
     /// The task ids of the messages unacked now, by delivery tag.
-    func unackedTasks(_ server: RedisServer) throws -> [String: String] {
+    func unackedTasks(_ server: RedisServer) async throws -> [String: String] {
         let cli = try #require(ProjectPaths.which("redis-cli"))
-        let output = try ProcessRunner.run(cli, ["-p", String(server.port), "--json", "HGETALL", "unacked"])
+        let output = try await ProcessRunner.run(cli, ["-p", String(server.port), "--json", "HGETALL", "unacked"])
         guard let pairs = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String] else { return [:] }
         var ids: [String: String] = [:]
         for (tag, entry) in pairs {
@@ -98,7 +98,7 @@ struct DemoCommandTests {
         return ids
     }
 
-    @Test func aKilledWorkersAcksLateTasksComeBackAndRun() throws {
+    @Test func aKilledWorkersAcksLateTasksComeBackAndRun() async throws {
         let server = try RedisServer()
         defer { server.stop() }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).log").path
@@ -107,27 +107,31 @@ struct DemoCommandTests {
                                     ["demo", "--no-console", "--broker", server.url(), "--duration", "80", "--rate", "40", "--seed", "4"],
                                     output: log)
         defer { demo.signalGroup(SIGKILL) }
-        _ = try #require(waitForBrokerURL(in: log), "the demo did not start")
-        usleep(4_000_000)
+        _ = try #require(await waitForBrokerURL(in: log), "the demo did not start")
+        try await Task.sleep(for: .seconds(4))
         let victim = try #require(processes(containing: "worker --broker \(server.url())").first { pid in
             ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("demo2@")
         })
         kill(victim, SIGKILL)
-        let atKill = try unackedTasks(server)
+        let atKill = try await unackedTasks(server)
         // Live workers ack within seconds; what is still unacked 20 s later was the dead one's.
-        usleep(20_000_000)
-        let stillThere = try unackedTasks(server)
+        try await Task.sleep(for: .seconds(20))
+        let stillThere = try await unackedTasks(server)
         let orphans = atKill.filter { stillThere[$0.key] != nil }
         #expect(!orphans.isEmpty, "the killed worker held no acks-late task")
         // Past the 30 s visibility timeout the survivor puts them back and runs them.
         let deadline = Date().addingTimeInterval(60)
         var missing = Set(orphans.values)
         while Date() < deadline, !missing.isEmpty {
-            missing = missing.filter { id in (try? redis(server, ["EXISTS", "celery-task-meta-\(id)"]))?.first != "(integer) 1" }
-            usleep(500_000)
+            var stillMissing = Set<String>()
+            for id in missing where (try? await redis(server, ["EXISTS", "celery-task-meta-\(id)"]))?.first != "(integer) 1" {
+                stillMissing.insert(id)
+            }
+            missing = stillMissing
+            try await Task.sleep(for: .milliseconds(500))
         }
         #expect(missing.isEmpty, "never ran again: \(missing)")
-        #expect(demo.wait(timeout: 120) == 0)
+        #expect(try await offPool { demo.wait(timeout: 120) } == 0)
     }
 
     @Test(arguments: [
@@ -135,24 +139,24 @@ struct DemoCommandTests {
         ["demo", "--rate=-1"],
         ["demo", "--duration", "0"],
     ])
-    func badOptionsAreOneLine(arguments: [String]) throws {
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments, timeout: 30)
+    func badOptionsAreOneLine(arguments: [String]) async throws {
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments, timeout: 30)
         #expect(output.status == 2)
         #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func withoutATerminalTheDemoRunsHeadless() throws {
+    @Test func withoutATerminalTheDemoRunsHeadless() async throws {
         // ProcessRunner gives no tty: the console cannot start, and the demo says so.
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), ["demo", "--duration", "4", "--rate", "20"],
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), ["demo", "--duration", "4", "--rate", "20"],
                                            environment: ["TERM": "dumb"], timeout: 120)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.contains("running headless for 4 s"))
         #expect(output.stdout.hasPrefix("Demo summary: "))
     }
 
-    @Test func anUnreachableBrokerIsAClearError() throws {
+    @Test func anUnreachableBrokerIsAClearError() async throws {
         let port = FreePort.Refusing()
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"),
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"),
                                            ["demo", "--no-console", "--broker", "redis://127.0.0.1:\(port.port)/0"], timeout: 60)
         #expect(output.status == 1)
         #expect(output.stderr.contains("cannot reach the broker at redis://127.0.0.1:\(port.port)/0"))

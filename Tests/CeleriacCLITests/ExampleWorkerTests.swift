@@ -6,7 +6,7 @@ import Testing
 /// redis-server, and called from Python Celery by task name.
 @Suite("the README's worker example")
 struct ExampleWorkerTests {
-    @Test func aPythonClientCallsTheApplicationsOwnTask() throws {
+    @Test func aPythonClientCallsTheApplicationsOwnTask() async throws {
         let server = try RedisServer()
         defer { server.stop() }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("example-\(UUID().uuidString).log").path
@@ -20,7 +20,7 @@ struct ExampleWorkerTests {
             app = Celery(broker="\(server.url())", backend="\(server.url())")
             print(app.send_task("shop.invoice", args=["o-7"], kwargs={"lines": [1, 2, 3]}, queue="invoices").get(timeout=30))
             """
-        let output = try ProcessRunner.run(python, ["-c", script], timeout: 90)
+        let output = try await ProcessRunner.run(python, ["-c", script], timeout: 90)
         #expect(output.status == 0, "\(output.stderr)\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         #expect(output.stdout == "{'order': 'o-7', 'lines': 3}\n")
         // A warm shutdown on SIGTERM, as the example promises.

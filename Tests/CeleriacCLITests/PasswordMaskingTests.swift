@@ -7,11 +7,11 @@ import Testing
 /// right or wrong.
 @Suite("Password masking")
 struct PasswordMaskingTests {
-    @Test func workerLogMasksTheBrokerPassword() throws {
+    @Test func workerLogMasksTheBrokerPassword() async throws {
         let secret = "pw-\(UUID().uuidString.prefix(12))"
         let broker = try BrokerProcess(password: secret, arguments: ["--appendonly", "no"])
         defer { broker.stop() }
-        let worker = try CeleriacWorkerProcess(broker: broker.url(), arguments: ["-c", "1", "--loglevel", "DEBUG"])
+        let worker = try await CeleriacWorkerProcess(broker: broker.url(), arguments: ["-c", "1", "--loglevel", "DEBUG"])
         let log = worker.log
         worker.stop()
         #expect(log.contains("ready"))
@@ -24,12 +24,12 @@ struct PasswordMaskingTests {
         ["purge", "-f"],
         ["queues"],
     ])
-    func clientVerbsNeverPrintAWrongPassword(arguments: [String]) throws {
+    func clientVerbsNeverPrintAWrongPassword(arguments: [String]) async throws {
         let secret = "pw-\(UUID().uuidString.prefix(12))"
         let broker = try BrokerProcess(password: "the-right-one", arguments: ["--appendonly", "no"])
         defer { broker.stop() }
         let url = "redis://:\(secret)@127.0.0.1:\(broker.port)/0"
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments + ["--broker", url], timeout: 60)
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), arguments + ["--broker", url], timeout: 60)
         #expect(output.status != 0, "\(arguments[0]) with a wrong password succeeded")
         #expect(!(output.stdout + output.stderr).contains(secret), "\(arguments[0]) printed the password:\n\(output.stderr)")
     }

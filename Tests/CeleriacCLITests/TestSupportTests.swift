@@ -5,10 +5,10 @@ import Testing
 /// The helpers every other suite relies on must themselves work against the real tools.
 @Suite("test support")
 struct TestSupportTests {
-    @Test func redisServerStartsAndStops() throws {
+    @Test func redisServerStartsAndStops() async throws {
         let server = try RedisServer()
         #expect(FreePort.isListening(server.port))
-        let reply = try ProcessRunner.run(try #require(ProjectPaths.which("redis-cli")), ["-p", String(server.port), "PING"])
+        let reply = try await ProcessRunner.run(try #require(ProjectPaths.which("redis-cli")), ["-p", String(server.port), "PING"])
         #expect(reply.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "PONG")
         server.stop()
         #expect(!FreePort.isListening(server.port))
@@ -31,9 +31,9 @@ struct TestSupportTests {
         #expect(session.exitStatus() == 3)
     }
 
-    @Test func pythonCeleryIsInstalled() throws {
+    @Test func pythonCeleryIsInstalled() async throws {
         let python = try #require(ProjectPaths.venvProgram("python"))
-        let output = try ProcessRunner.run(python, ["-c", "import celery, kombu, redis, flower; print(celery.__version__)"])
+        let output = try await ProcessRunner.run(python, ["-c", "import celery, kombu, redis, flower; print(celery.__version__)"])
         #expect(output.status == 0)
         #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "5.7.0")
     }

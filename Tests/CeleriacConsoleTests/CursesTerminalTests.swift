@@ -8,21 +8,21 @@ import Testing
 struct CursesTerminalTests {
     static let smoke = ProjectPaths.executable("CursesSmoke")
 
-    @Test func refusesADumbTerminal() throws {
-        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "dumb"], timeout: 30)
+    @Test func refusesADumbTerminal() async throws {
+        let output = try await ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "dumb"], timeout: 30)
         #expect(output.status == 1)
         #expect(output.stderr.contains("TERM=dumb cannot move the cursor"))
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func refusesAnUnsetTerm() throws {
-        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": ""], timeout: 30)
+    @Test func refusesAnUnsetTerm() async throws {
+        let output = try await ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": ""], timeout: 30)
         #expect(output.status == 1)
         #expect(output.stderr.contains("TERM is not set"))
     }
 
-    @Test func refusesPipesInsteadOfDrawingGarbage() throws {
-        let output = try ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "xterm-256color"],
+    @Test func refusesPipesInsteadOfDrawingGarbage() async throws {
+        let output = try await ProcessRunner.run(CursesTerminalTests.smoke, [], environment: ["TERM": "xterm-256color"],
                                            timeout: 30)
         #expect(output.status == 1)
         #expect(output.stderr.contains("standard input and output must be a terminal"))

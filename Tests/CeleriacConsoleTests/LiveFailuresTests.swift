@@ -23,7 +23,7 @@ struct LiveFailuresTests {
     @Test func failuresAreListedAndRetriedWithTheirOwnOrNewArguments() async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleriacWorkerProcess(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
+        let worker = try await CeleriacWorkerProcess(broker: server.url(), arguments: ["-n", "cel@localhost", "-Q", "cel", "-c", "2"])
         defer { worker.stop() }
         let live = try await LiveHarness(server: server)
         live.start()

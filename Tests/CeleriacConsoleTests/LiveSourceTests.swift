@@ -13,7 +13,7 @@ struct LiveSourceTests {
     func withWorker(_ body: (LiveHarness, CeleryWorkerProcess) async throws -> Void) async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url())
+        let worker = try await CeleryWorkerProcess(broker: server.url())
         defer { worker.stop() }
         let harness = try await LiveHarness(server: server)
         harness.start()
@@ -134,7 +134,7 @@ struct LiveSourceTests {
             #expect(await live.source.firstRound())
             live.source.pump(into: &live.model, now: Date().timeIntervalSince1970)
             #expect(live.model.state.workers.isEmpty)
-            let worker = try CeleryWorkerProcess(broker: server.url(), queues: ["celery", "later"])
+            let worker = try await CeleryWorkerProcess(broker: server.url(), queues: ["celery", "later"])
             defer { worker.stop() }
             // Events carry no task list or queues: these come from the snapshot its
             // worker-online event started.

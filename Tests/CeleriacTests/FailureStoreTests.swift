@@ -119,7 +119,7 @@ struct FailureStoreTests {
     @Test func aPythonWorkerRunsTheRetriedMessage() async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url(), queues: ["celery"])
+        let worker = try await CeleryWorkerProcess(broker: server.url(), queues: ["celery"])
         defer { worker.stop() }
         let app = try await App(configuration: try Configuration(broker: server.url()))
         do {

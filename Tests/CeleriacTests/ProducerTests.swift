@@ -36,7 +36,7 @@ struct ProducerTests {
                               expires=datetime(2031, 1, 3, tzinfo=timezone.utc), soft_time_limit=10, time_limit=20,
                               shadow='echo-shadow', headers={'custom': 'x'}, ignore_result=True)
                 """
-            let output = try runPython(python, environment: ["CELERY_BROKER_URL": server.url()])
+            let output = try await runPython(python, environment: ["CELERY_BROKER_URL": server.url()])
             try #require(output.status == 0, "python failed: \(output.stderr)")
             let pythonFirst = try #require(try await app.transport.client.rpop("cmp\u{06}\u{16}3"))
             let pythonSecond = try #require(try await app.transport.client.rpop("cmp"))

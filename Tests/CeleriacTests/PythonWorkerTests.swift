@@ -11,7 +11,7 @@ struct PythonWorkerTests {
     func withWorker(queues: [String] = ["celery"], _ body: (App, CeleryWorkerProcess) async throws -> Void) async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url(), queues: queues)
+        let worker = try await CeleryWorkerProcess(broker: server.url(), queues: queues)
         defer { worker.stop() }
         let app = try await App(configuration: try Configuration(broker: server.url()))
         do {

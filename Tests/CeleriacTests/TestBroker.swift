@@ -26,14 +26,14 @@ func withApp(configure: (inout Configuration) -> Void = { _ in },
 func venvPython() -> URL? { ProjectPaths.venvProgram("python") }
 
 /// Runs a Python snippet from the venv with the demo tasks importable.
-func runPython(_ source: String, environment: [String: String] = [:]) throws -> ProcessOutput {
+func runPython(_ source: String, environment: [String: String] = [:]) async throws -> ProcessOutput {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("celeriac-test-\(UUID().uuidString).py")
     try source.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }
     guard let python = venvPython() else { throw MissingVenv() }
     var env = environment
     env["PYTHONPATH"] = CeleryWorkerProcess.tasksFolder.path
-    return try ProcessRunner.run(python, [file.path], environment: env, timeout: 60)
+    return try await ProcessRunner.run(python, [file.path], environment: env, timeout: 60)
 }
 
 extension Array where Element == UInt8 {

@@ -103,7 +103,7 @@ struct ControlPythonToolTests {
         try await withControlCluster([Self.node], options: ControlServer.Options(mingleTimeout: 5)) { (cluster: ControlCluster) async throws in
             await cluster.target.setRevoked(["from-swift"])
             // The Python worker mingles at start: it gets our ids from our hello reply.
-            let python = try CeleryWorkerProcess(broker: cluster.server.url(), nodename: "py-mingle@control.test")
+            let python = try await CeleryWorkerProcess(broker: cluster.server.url(), nodename: "py-mingle@control.test")
             defer { python.stop() }
             #expect(python.log.contains("sync with") || python.log.contains("mingle: sync"))
             let pythonRevoked = try await cluster.ask(.revoked, node: python.nodename)

@@ -48,7 +48,7 @@ struct DemoLoadTests {
     @Test func everyKindDoesWhatItPromisesOnAPythonWorker() async throws {
         let server = try TestBackend.start()
         defer { server.stop() }
-        let worker = try CeleryWorkerProcess(broker: server.url(), queues: DemoMix.queues)
+        let worker = try await CeleryWorkerProcess(broker: server.url(), queues: DemoMix.queues)
         defer { worker.stop() }
         let app = try await App(configuration: try Configuration(broker: server.url()))
         do {

@@ -13,7 +13,7 @@ struct FlowerTests {
     /// Flower is not answering yet.
     static func fetch(_ python: URL, _ url: String) async throws -> JSONValue? {
         let script = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())"
-        let output = try await offPool { try ProcessRunner.run(python, ["-c", script, url], timeout: 30) }
+        let output = try await ProcessRunner.run(python, ["-c", script, url], timeout: 30)
         guard output.status == 0 else { return nil }
         return try? JSONParser.parse(output.stdout)
     }

@@ -14,7 +14,7 @@ struct MixedFleetTests {
             return
         }
         try await WorkerHarness.with(configure: { $0.concurrency = 4 }) { harness in
-            let python = try CeleryWorkerProcess(broker: harness.server.url(), concurrency: 4)
+            let python = try await CeleryWorkerProcess(broker: harness.server.url(), concurrency: 4)
             defer { python.stop() }
             let log = EventLog(transport: harness.app.transport)
             try await log.start()

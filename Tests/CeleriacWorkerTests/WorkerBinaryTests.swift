@@ -47,8 +47,8 @@ struct WorkerBinaryTests {
         (["--soft-time-limit", "0"], "--soft-time-limit"),
         (["-Q", ","], "--queues"),
     ])
-    func badOptionsExitTwoWithOneLineNamingTheOption(arguments: [String], option: String) throws {
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), ["worker"] + arguments, timeout: 30)
+    func badOptionsExitTwoWithOneLineNamingTheOption(arguments: [String], option: String) async throws {
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), ["worker"] + arguments, timeout: 30)
         #expect(output.status == 2)
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(output.stderr)")

@@ -114,11 +114,3 @@ func fixtureFields(_ file: String, type: String) throws -> [String] {
     return event.members.map(\.key)
 }
 
-/// Runs a blocking call on its own thread, so the cooperative pool (two threads here) stays
-/// free for the in-process worker meanwhile.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.start()
-    }
-}

@@ -54,7 +54,7 @@ struct WorkerLifecycleTests {
         }
         let server = try TestBackend.start()
         defer { server.stop() }
-        let python = try CeleryWorkerProcess(broker: server.url(), queues: ["python-only"])
+        let python = try await CeleryWorkerProcess(broker: server.url(), queues: ["python-only"])
         defer { python.stop() }
         let app = try await App(configuration: try Configuration(broker: server.url()))
         let replies = try await app.control().broadcast(.revoke(taskIDs: ["known-elsewhere"], terminate: false, signal: nil), timeout: 2)

@@ -29,9 +29,7 @@ final class ProcessPoolHarness: Sendable {
         let node = "pool-\(UUID().uuidString.prefix(8))@localhost"
         let worker: CeleriacWorkerProcess
         do {
-            worker = try await offPool {
-                try CeleriacWorkerProcess(broker: server.url(), arguments: ["--pool", "process", "--pool-fault-tasks", "-n", node] + arguments)
-            }
+            worker = try await CeleriacWorkerProcess(broker: server.url(), arguments: ["--pool", "process", "--pool-fault-tasks", "-n", node] + arguments)
         } catch {
             server.stop()
             throw error

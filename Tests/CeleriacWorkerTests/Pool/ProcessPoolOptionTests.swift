@@ -15,8 +15,8 @@ struct ProcessPoolOptionTests {
         (["--autoscale", "4,1"], "--autoscale"),
         (["--pool", "threads"], "--pool"),
     ])
-    func badPoolOptionsExitTwoWithOneLineNamingTheOption(arguments: [String], option: String) throws {
-        let output = try ProcessRunner.run(ProjectPaths.executable("celeriac"), ["worker"] + arguments, timeout: 30)
+    func badPoolOptionsExitTwoWithOneLineNamingTheOption(arguments: [String], option: String) async throws {
+        let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), ["worker"] + arguments, timeout: 30)
         #expect(output.status == 2)
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(output.stderr)")
