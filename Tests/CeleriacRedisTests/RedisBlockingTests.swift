@@ -71,4 +71,17 @@ struct RedisBlockingTests {
             await blocking.close()
         }
     }
+
+    /// A pop the server answers long after its block time (it was stalled) is still received:
+    /// giving up would close the connection the popped element was written to, and lose it
+    /// (chaos bug 7; the client used to give up 5 s after the block time).
+    @Test func aPopAnsweredAfterALongStallIsReceived() async throws {
+        let server = try await FakeRedisServer(reply: "*2\r\n$4\r\njobs\r\n$1\r\nx\r\n", delay: .seconds(7))
+        let client = try RedisClient(url: "redis://127.0.0.1:\(server.port)/0", options: RedisOptions(protocolVersion: .v2))
+        let blocking = client.blockingClient()
+        #expect(try await blocking.brpop(keys: ["jobs"], timeout: 1) == RedisPopResult(key: "jobs", value: Array("x".utf8)))
+        await blocking.close()
+        await client.close()
+        await server.stop()
+    }
 }

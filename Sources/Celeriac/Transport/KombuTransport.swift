@@ -19,6 +19,10 @@ public final class KombuTransport: Sendable {
     public let restoreLimit: Int
     let logger: Logger
     private let declared = NIOLockedValueBox<Set<String>>([])
+    /// The token of a restore lock this transport took but could not release (the broker went
+    /// away mid-round). It is released first thing next round, so a broker crash does not
+    /// leave the lock to kombu's 300 s expiry while no process restores anything.
+    private let unreleasedLockToken = NIOLockedValueBox<String?>(nil)
 
     /// kombu's key names.
     public static let unackedKey = "unacked"
@@ -261,10 +265,16 @@ public final class KombuTransport: Sendable {
     /// release the lock. Returns the tags restored.
     @discardableResult
     public func restoreVisible(now: Double = Date().timeIntervalSince1970) async throws(RedisError) -> [String] {
+        try await releaseUnreleasedLock()
         let token = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // Noted before the SET: its reply can be lost after the lock was taken.
+        unreleasedLockToken.withLockedValue { $0 = token }
         let acquired = try await client.set(Self.unackedMutexKey, token,
                                             expireMilliseconds: Self.unackedMutexExpireMilliseconds, onlyIfAbsent: true)
-        guard acquired else { return [] }
+        guard acquired else {
+            unreleasedLockToken.withLockedValue { $0 = nil }
+            return []
+        }
         var restored: [String] = []
         do {
             let ceiling = now - visibilityTimeout
@@ -276,11 +286,19 @@ public final class KombuTransport: Sendable {
                 if try await restore(tag: tag) { restored.append(tag) }
             }
         } catch {
-            _ = try? await client.evalSHA(KombuScripts.lockRelease, keys: [Self.unackedMutexKey], arguments: [token])
+            try? await releaseUnreleasedLock()
             throw error
         }
-        _ = try await client.evalSHA(KombuScripts.lockRelease, keys: [Self.unackedMutexKey], arguments: [token])
+        try await releaseUnreleasedLock()
         return restored
+    }
+
+    /// Releases the restore lock this transport still holds, if any (only if it still holds
+    /// the token, as kombu's release script checks).
+    private func releaseUnreleasedLock() async throws(RedisError) {
+        guard let token = unreleasedLockToken.withLockedValue({ $0 }) else { return }
+        _ = try await client.evalSHA(KombuScripts.lockRelease, keys: [Self.unackedMutexKey], arguments: [token])
+        unreleasedLockToken.withLockedValue { if $0 == token { $0 = nil } }
     }
 
     /// The members of a WITHSCORES reply: RESP3 `[[m, s], …]` or RESP2 `[m, s, m, s …]`.

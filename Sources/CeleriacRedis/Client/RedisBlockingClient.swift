@@ -38,7 +38,8 @@ public final class RedisBlockingClient: Sendable {
     /// `BRPOP keys... timeout`: the last element of the first non-empty list, in key order,
     /// waiting up to `timeout` seconds (fractions allowed, 0 waits forever). Nil on timeout.
     /// - Parameter commandTimeout: how long to wait for the reply; by default the block time
-    ///   plus ``RedisOptions/blockingTimeoutMargin``, and no limit when `timeout` is 0.
+    ///   plus ``RedisOptions/blockingTimeoutMargin`` when one is set, otherwise as long as the
+    ///   connection lives.
     public func brpop(keys: [String], timeout: Double, commandTimeout: Duration? = nil) async throws(RedisError) -> RedisPopResult? {
         try await pop("BRPOP", keys: keys, timeout: timeout, commandTimeout: commandTimeout)
     }
@@ -52,7 +53,10 @@ public final class RedisBlockingClient: Sendable {
         var arguments = [name]
         arguments.append(contentsOf: keys)
         arguments.append(Self.format(timeout))
-        let limit: Duration? = commandTimeout ?? (timeout > 0 ? .nanoseconds(Int64(timeout * 1e9)) + options.blockingTimeoutMargin : nil)
+        var limit = commandTimeout
+        if limit == nil, timeout > 0, let margin = options.blockingTimeoutMargin {
+            limit = .nanoseconds(Int64(timeout * 1e9)) + margin
+        }
         let reply = try await send(RedisCommand(arguments), timeout: limit)
         if reply.isNull { return nil }
         guard let items = reply.array, items.count == 2, let key = items[0].string, let value = items[1].bytes else {

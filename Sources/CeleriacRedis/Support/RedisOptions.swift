@@ -9,7 +9,11 @@ public struct RedisOptions: Sendable {
     /// closed, because the order of the replies still to come is no longer known.
     public var commandTimeout: Duration
     /// Added to a blocking command's own block time (BRPOP's timeout) to get its deadline.
-    public var blockingTimeoutMargin: Duration
+    /// nil (the default) waits for a blocking pop's reply as long as the connection lives, as
+    /// redis-py does: giving up on a pop the server has already served loses that element,
+    /// since it goes to a connection that is then closed. Dead peers are found by TCP
+    /// keepalive.
+    public var blockingTimeoutMargin: Duration?
     /// How many connections ``RedisClient`` keeps for ordinary commands.
     public var poolSize: Int
     /// The delays between reconnect attempts.
@@ -29,7 +33,7 @@ public struct RedisOptions: Sendable {
     public init(
         connectTimeout: Duration = .seconds(5),
         commandTimeout: Duration = .seconds(10),
-        blockingTimeoutMargin: Duration = .seconds(5),
+        blockingTimeoutMargin: Duration? = nil,
         poolSize: Int = 4,
         backoff: RedisBackoff = RedisBackoff(),
         logger: Logger = Logger(label: "celeriac.redis"),
