@@ -16,7 +16,8 @@ import Glibc
 /// on disk, so one fsync commits every client's writes of that iteration (group commit).
 final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
     let path: String
-    let policy: FsyncPolicy
+    /// CONFIG SET appendfsync changes it on the loop.
+    var policy: FsyncPolicy
     let loop: any EventLoop
     let pool: NIOThreadPool
     let logger: Logger

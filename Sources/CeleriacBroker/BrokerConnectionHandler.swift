@@ -11,6 +11,8 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     typealias OutboundOut = ByteBuffer
 
     unowned let server: BrokerServer
+    /// The server's engine, held directly: every command goes to it.
+    let engine: BrokerEngine
     var channel: (any Channel)?
     var id: ClientID = 0
     /// The engine's record of this connection (a class: its protocol version stays current).
@@ -32,13 +34,14 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     init(server: BrokerServer, parser: RESPParser) {
         self.server = server
+        engine = server.engine
         self.parser = parser
         output = ByteBufferAllocator().buffer(capacity: 256)
     }
 
     func channelActive(context: ChannelHandlerContext) {
         channel = context.channel
-        if server.connectionCount >= server.configuration.maxClients {
+        if server.connectionCount >= server.engine.configuration.maxClients {
             var buffer = context.channel.allocator.buffer(capacity: 48)
             buffer.writeString("-ERR max number of clients reached\r\n")
             // The channel, not the context, goes into the completion: a context is not Sendable.
@@ -74,7 +77,18 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             earlier.writeBuffer(&buffer)
             buffer = earlier
         }
-        while !closing {
+        let limits = parser.limits
+        parsing: while !closing {
+            switch buffer.withUnsafeReadableBytes({ RequestFraming.parse($0, limits: limits) }) {
+            case .request(let args, let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                dispatch(args)
+                continue parsing
+            case .incomplete:
+                break parsing
+            case .other:
+                break
+            }
             let value: RESPValue?
             let start = buffer.readerIndex
             do {
@@ -109,6 +123,10 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             }
             args.append(bytes)
         }
+        dispatch(args)
+    }
+
+    private func dispatch(_ args: [[UInt8]]) {
         if paused || !pending.isEmpty {
             pending.append(args)
         } else {
@@ -139,8 +157,9 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             output.writeRESP(reply, version: client?.protocolVersion ?? .v2)
             return
         }
-        let outcome = server.engine.execute(args, from: id)
-        let version = client?.protocolVersion ?? .v2
+        guard let client else { return }
+        let outcome = engine.execute(args, client: client)
+        let version = client.protocolVersion
         switch outcome {
         case .reply(let value):
             if case .simpleError(let text) = value, text.hasPrefix("WRONGPASS") {
@@ -161,7 +180,7 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             flushNow()
             server.shutdown()
         }
-        server.deliverEvents()
+        if engine.hasEvents { server.deliverEvents() }
     }
 
     /// Commands the server layer answers itself because they concern the log file:
@@ -231,19 +250,28 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     func flushNow() {
         isDirty = false
         guard let channel, output.readableBytes > 0 else { return }
+        let isSubscriber = client.map { $0.subscriptionCount > 0 || $0.isMonitor } ?? false
+        if !isSubscriber {
+            channel.writeAndFlush(output, promise: nil)
+            // A write that completed at once has let go of the storage: clearing then reuses
+            // it instead of allocating a buffer per flush (one still queued is copied first,
+            // by ByteBuffer's copy-on-write). A buffer grown by a large reply is not kept.
+            if output.capacity > 64 * 1024 {
+                output = channel.allocator.buffer(capacity: 256)
+            } else {
+                output.clear()
+            }
+            return
+        }
+        // A subscriber's writes are counted until done, for the output-buffer limit.
         let buffer = output
         output = channel.allocator.buffer(capacity: 256)
-        let isSubscriber = client.map { $0.subscriptionCount > 0 || $0.isMonitor } ?? false
-        if isSubscriber {
-            let size = buffer.readableBytes
-            unflushedBytes += size
-            let promise = channel.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenComplete { _ in self.unflushedBytes -= size }
-            channel.writeAndFlush(buffer, promise: promise)
-            enforceOutputLimit()
-        } else {
-            channel.writeAndFlush(buffer, promise: nil)
-        }
+        let size = buffer.readableBytes
+        unflushedBytes += size
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { _ in self.unflushedBytes -= size }
+        channel.writeAndFlush(buffer, promise: promise)
+        enforceOutputLimit()
     }
 
     /// Redis's `client-output-buffer-limit pubsub`: over the hard limit, or over the soft

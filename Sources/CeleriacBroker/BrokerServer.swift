@@ -54,8 +54,8 @@ public final class BrokerServer: Service, @unchecked Sendable {
         self.group = group
         loop = group.next()
         pool = NIOThreadPool(numberOfThreads: 1)
-        engine = BrokerEngine(configuration: .init(
-            password: configuration.password, maxMemory: configuration.maxMemory, port: configuration.port))
+        engine = BrokerEngine(configuration: Self.engineConfiguration(configuration))
+        engine.configurationDidChange = { [unowned self] previous in self.apply(previous: previous) }
     }
 
     /// A server whose connections and engine run on `loop`, for driving connection handlers
@@ -66,8 +66,10 @@ public final class BrokerServer: Service, @unchecked Sendable {
         group = nil
         self.loop = loop
         pool = NIOThreadPool(numberOfThreads: 1)
-        engine = BrokerEngine(configuration: .init(
-            password: configuration.password, maxMemory: configuration.maxMemory, port: configuration.port))
+        var engineConfiguration = Self.engineConfiguration(configuration)
+        engineConfiguration.appendOnly = false
+        engine = BrokerEngine(configuration: engineConfiguration)
+        engine.configurationDidChange = { [unowned self] previous in self.apply(previous: previous) }
     }
 
     /// Validates the options, loads the log and starts listening.
@@ -97,18 +99,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
             let path = configuration.appendOnlyPath
             try await loop.submit {
                 _ = try AppendOnlyLoader.load(path: path, into: self.engine, logger: self.logger)
-                let file = try AppendOnlyFile(
-                    path: path, policy: self.configuration.fsync, loop: self.loop, pool: self.pool,
-                    logger: self.logger, rewriteMinSize: self.configuration.rewriteMinSize)
-                file.snapshot = { [unowned self] in
-                    let records = self.engine.rewrite()
-                    self.engine.appendOnlyLogDidRotate()
-                    return records
-                }
-                file.stateDidChange = { [unowned self] in self.updatePersistenceInfo() }
-                self.appendOnlyFile = file
-                self.engine.appendOnlySink = file
-                self.updatePersistenceInfo()
+                try self.attachLog(policy: self.configuration.fsync)
             }.get()
             loaded = try await loop.submit { (0..<16).reduce(0) { $0 + self.engine.keyCount(db: $1) } }.get()
         }
@@ -212,11 +203,10 @@ public final class BrokerServer: Service, @unchecked Sendable {
         timers.append(loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             self.runTimers()
         })
-        if let file = appendOnlyFile {
-            timers.append(loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-                file.tick()
-            })
-        }
+        // Always scheduled: CONFIG SET appendonly yes may open a log later.
+        timers.append(loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            self.appendOnlyFile?.tick()
+        })
     }
 
     func runTimers() {

@@ -62,8 +62,13 @@ extension BrokerEngine {
         let wrap = wrapPendingRecords && pendingRecords.count > 1
         wrapPendingRecords = false
         guard !pendingRecords.isEmpty else { return }
-        let records = pendingRecords
-        pendingRecords.removeAll(keepingCapacity: true)
+        // Swapped out rather than copied, and handed back emptied: no allocation per command.
+        var records: [(db: Int, args: [[UInt8]])] = []
+        swap(&records, &pendingRecords)
+        defer {
+            records.removeAll(keepingCapacity: true)
+            if pendingRecords.isEmpty { pendingRecords = records }
+        }
         guard let sink = appendOnlySink else { return }
         func select(_ db: Int) {
             if db != loggedDatabase {

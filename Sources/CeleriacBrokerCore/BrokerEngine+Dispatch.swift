@@ -5,9 +5,8 @@ extension BrokerEngine {
     /// queueing, then `call`.
     func processCommand(_ args: [[UInt8]], client: ClientState) -> CommandOutcome {
         guard let first = args.first else { return .replies([]) }
-        let name = ArgumentParsing.lowercased(first)
         client.lastCommandAt = nowMicros
-        guard let spec = commands[name] else {
+        guard let spec = commandSpec(first) else {
             flagTransaction(client)
             return .reply(.simpleError(Self.unknownCommandText(args)))
         }
@@ -81,32 +80,37 @@ extension BrokerEngine {
     func call(_ spec: CommandSpec, _ args: [[UInt8]], client: ClientState) -> CommandOutcome {
         let db = client.db
         let isWrite = spec.flags.contains(.write)
-        let keys = isWrite ? spec.keyIndices(count: args.count) : []
         var before = 0
-        for index in keys {
-            _ = expireIfNeeded(db, args[index])
-            before += approximateSize(db, args[index])
+        if isWrite {
+            for index in spec.keyPositions(count: args.count) {
+                _ = expireIfNeeded(db, args[index])
+                before += approximateSize(db, args[index])
+            }
         }
         let changesBefore = changesSinceStart
         var context = CommandCall(args: args, client: client, spec: spec, propagateAs: nil)
         callDepth += 1
         let outcome: CommandOutcome
         do {
-            outcome = try spec.handler(self)(&context)
+            outcome = try spec.handler(self, &context)
         } catch let error as CommandError {
             outcome = .reply(.simpleError(error.text))
         } catch {
             outcome = .reply(.simpleError("ERR \(error)"))
         }
         callDepth -= 1
-        if !keys.isEmpty {
+        if isWrite {
             var after = 0
-            for index in keys { after += approximateSize(db, args[index]) }
+            for index in spec.keyPositions(count: args.count) { after += approximateSize(db, args[index]) }
             usedMemory += after - before
         }
         stats.totalCommands += 1
-        if changesSinceStart != changesBefore && !spec.flags.contains(.noPropagate) {
-            for record in context.propagateAs ?? [args] { pendingRecords.append((db, record)) }
+        if changesSinceStart != changesBefore && !spec.flags.contains(.noPropagate) && appendOnlySink != nil {
+            if let records = context.propagateAs {
+                for record in records { pendingRecords.append((db, record)) }
+            } else {
+                pendingRecords.append((db, args))
+            }
         }
         return outcome
     }
@@ -115,14 +119,25 @@ extension BrokerEngine {
     func approximateSize(_ db: Int, _ key: [UInt8]) -> Int {
         let database = database(db)
         guard let value = database.entries[key] else { return 0 }
-        return key.count + 48 + value.approximateBytes + (database.expires[key] == nil ? 0 : 24)
+        let hasExpiry = !database.expires.isEmpty && database.expires[key] != nil
+        return key.count + 48 + value.approximateBytes + (hasExpiry ? 24 : 0)
+    }
+
+    /// The command named by `name`, any case. The name as sent (usually all upper or all
+    /// lower case) is looked up first in a cache keyed by its bytes, sparing a String per
+    /// command; the cache is bounded, since clients choose the spelling.
+    func commandSpec(_ name: [UInt8]) -> CommandSpec? {
+        if let spec = commandsBySpelling[name] { return spec }
+        guard let spec = commands[ArgumentParsing.lowercased(name)] else { return nil }
+        if commandsBySpelling.count < 4096 { commandsBySpelling[name] = spec }
+        return spec
     }
 
     /// Counts a change to `key`: invalidates WATCHes on it and bumps the change counter that
     /// decides whether the command is logged.
     func signalModified(_ db: Int, _ key: [UInt8], changes: Int64 = 1) {
         changesSinceStart += changes
-        touchWatchedKey(DatabaseKey(db: db, key: key))
+        if !watchers.isEmpty { touchWatchedKey(DatabaseKey(db: db, key: key)) }
     }
 
     /// MONITOR line: `+<secs>.<usecs> [<db> <addr>] "cmd" "arg"`.

@@ -7,7 +7,7 @@ extension BrokerEngine {
     @discardableResult
     func expireIfNeeded(_ db: Int, _ key: [UInt8]) -> Bool {
         let database = database(db)
-        guard !loading, let deadline = database.expires[key], deadline <= nowMillis else { return false }
+        guard !loading, !database.expires.isEmpty, let deadline = database.expires[key], deadline <= nowMillis else { return false }
         usedMemory -= approximateSize(db, key)
         database.entries[key] = nil
         database.expires[key] = nil
@@ -88,7 +88,7 @@ extension BrokerEngine {
     func store(_ db: Int, _ key: [UInt8], _ value: StoredValue, keepTTL: Bool = false) {
         let database = database(db)
         database.entries[key] = value
-        if !keepTTL { database.expires[key] = nil }
+        if !keepTTL && !database.expires.isEmpty { database.expires[key] = nil }
     }
 
     /// Removes a key and its expiry; returns true when it existed. Does not signal.
@@ -96,7 +96,7 @@ extension BrokerEngine {
     func removeKey(_ db: Int, _ key: [UInt8]) -> Bool {
         let database = database(db)
         guard database.entries.removeValue(forKey: key) != nil else { return false }
-        database.expires[key] = nil
+        if !database.expires.isEmpty { database.expires[key] = nil }
         return true
     }
 

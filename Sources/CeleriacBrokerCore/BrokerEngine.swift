@@ -26,7 +26,7 @@ import OrderedCollections
 /// Not thread-safe by design: like Redis, all state is confined to one thread (one NIO event
 /// loop). Nothing here locks; callers must not share an engine across threads.
 public final class BrokerEngine {
-    /// Settings fixed at start-up (``maxMemory`` may also change later).
+    /// Settings given at start-up; CONFIG SET changes some of them at run time.
     public struct Configuration: Sendable {
         /// Password for the `default` user; nil disables AUTH.
         public var password: String?
@@ -41,10 +41,22 @@ public final class BrokerEngine {
         public var version: String
         /// TCP port reported by INFO (informational).
         public var port: Int
+        /// Listening address, reported by CONFIG GET bind (informational).
+        public var bind: String
+        /// Connections the server accepts at most (`maxclients`; the server enforces it).
+        public var maxClients: Int
+        /// Whether the server keeps an append-only log (`appendonly`; the server applies it).
+        public var appendOnly: Bool
+        /// `appendfsync`: `always`, `everysec` or `no` (the server applies it).
+        public var appendFsync: String
+        /// `timeout`: idle clients are closed after this many seconds; 0 never.
+        public var idleTimeoutSeconds: Int
 
         public init(
             password: String? = nil, databases: Int = 16, maxMemory: Int = 0,
-            scriptTimeLimitMilliseconds: Int = 5000, version: String = "7.0.15", port: Int = 6379
+            scriptTimeLimitMilliseconds: Int = 5000, version: String = "7.0.15", port: Int = 6379,
+            bind: String = "127.0.0.1", maxClients: Int = 10_000, appendOnly: Bool = false, appendFsync: String = "everysec",
+            idleTimeoutSeconds: Int = 0
         ) {
             self.password = password
             self.databases = max(1, databases)
@@ -52,10 +64,19 @@ public final class BrokerEngine {
             self.scriptTimeLimitMilliseconds = scriptTimeLimitMilliseconds
             self.version = version
             self.port = port
+            self.bind = bind
+            self.maxClients = maxClients
+            self.appendOnly = appendOnly
+            self.appendFsync = appendFsync
+            self.idleTimeoutSeconds = idleTimeoutSeconds
         }
     }
 
     public internal(set) var configuration: Configuration
+    /// Called after CONFIG SET changed ``configuration`` (given the previous one), so the
+    /// server applies what it owns. A non-nil result refuses the change: the parameter and
+    /// Redis's reason; the engine then restores the previous configuration.
+    public var configurationDidChange: ((_ previous: Configuration) -> (parameter: String, reason: String)?)?
     let clock: any BrokerClock
     var databases: [Database]
     var clients: [ClientID: ClientState] = [:]
@@ -65,6 +86,8 @@ public final class BrokerEngine {
     /// every client when there are none (the common case).
     var monitorCount = 0
     var commands: [String: CommandSpec] = [:]
+    /// ``commandSpec(_:)``'s cache: command names as clients spell them.
+    var commandsBySpelling = ByteKeyedTable<CommandSpec>()
 
     /// Time of the command being run, cached like Redis's `mstime()` per command; frozen for
     /// the whole of a script or transaction.
@@ -118,6 +141,8 @@ public final class BrokerEngine {
     public internal(set) var changesSinceStart: Int64 = 0
     var stats = EngineStats()
     let startedAt: Int64
+    /// When ``closeIdleClients()`` last looked (microseconds).
+    var lastIdleCheckMicros: Int64 = 0
 
     /// Creates an engine with empty databases.
     public init(configuration: Configuration = Configuration(), clock: any BrokerClock = SystemBrokerClock()) {
@@ -153,6 +178,7 @@ public final class BrokerEngine {
         unwatchAll(client)
         removeAllSubscriptions(client)
         clients[id] = nil
+        client.isRegistered = false
     }
 
     /// Number of connected clients.
@@ -168,12 +194,23 @@ public final class BrokerEngine {
     /// Runs one command for `client`. Unknown clients get an error.
     public func execute(_ args: [[UInt8]], from id: ClientID) -> CommandOutcome {
         guard let client = clients[id] else { return .reply(.simpleError("ERR unknown client id \(id)")) }
+        return execute(args, client: client)
+    }
+
+    /// Runs one command for a connected client given by its state (the server's path:
+    /// it holds the ``ClientState`` from ``client(_:)`` and skips the lookup by id).
+    public func execute(_ args: [[UInt8]], client: ClientState) -> CommandOutcome {
+        let id = client.id
+        guard client.isRegistered else { return .reply(.simpleError("ERR unknown client id \(id)")) }
         nowMicros = clock.nowMicroseconds()
         let firstEvent = events.count
         var outcome = processCommand(args, client: client)
         flushRecords()
-        serveReadyKeys()
-        flushRecords()
+        if !readyKeys.isEmpty {
+            serveReadyKeys()
+            flushRecords()
+        }
+        guard events.count > firstEvent else { return outcome }
         // Pushes for the calling client itself (a RESP3 client publishing to a channel it is
         // subscribed to) precede its reply, as Redis writes them into its buffer first.
         let isOwnPush: (EngineEvent) -> Bool = { event in
@@ -208,6 +245,9 @@ public final class BrokerEngine {
         execute(args.map { Array($0.utf8) }, from: id)
     }
 
+    /// Whether ``drainEvents()`` has anything to hand out.
+    public var hasEvents: Bool { !events.isEmpty }
+
     /// Takes the events produced since the last call, in the order they happened.
     public func drainEvents() -> [EngineEvent] {
         // The common case (no events) must not allocate: the server calls this after every
@@ -224,6 +264,7 @@ public final class BrokerEngine {
         nowMicros = clock.nowMicroseconds()
         timeOutBlockedClients()
         activeExpireCycle()
+        closeIdleClients()
         flushRecords()
     }
 

@@ -46,6 +46,10 @@ public final class ClientState {
     public internal(set) var isMonitor = false
     /// Set by a script run so nested calls know they are inside a script.
     var isScriptClient = false
+    /// Set once the idle `timeout` asked the server to close this client.
+    var timedOut = false
+    /// False once ``BrokerEngine/removeClient(_:)`` forgot the connection.
+    var isRegistered = true
 
     init(id: ClientID, address: String, authenticated: Bool, now: Int64) {
         self.id = id

@@ -52,7 +52,9 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
 
 /// One entry of the command table.
 struct CommandSpec {
-    typealias Handler = (BrokerEngine) -> (inout CommandCall) throws -> CommandOutcome
+    /// Takes the engine as a parameter: a curried method reference (`BrokerEngine.setCommand`)
+    /// would allocate a closure on every call.
+    typealias Handler = (BrokerEngine, inout CommandCall) throws -> CommandOutcome
 
     /// Lowercase name.
     let name: String
@@ -84,10 +86,15 @@ struct CommandSpec {
 
     /// Indices of the key arguments in `args`.
     func keyIndices(count: Int) -> [Int] {
-        guard firstKey > 0, firstKey < count else { return [] }
+        Array(keyPositions(count: count))
+    }
+
+    /// The argument positions of the keys, without allocating.
+    func keyPositions(count: Int) -> StrideThrough<Int> {
+        guard firstKey > 0, firstKey < count else { return stride(from: 1, through: 0, by: 1) }
         let last = lastKey >= 0 ? min(lastKey, count - 1) : count + lastKey
-        guard last >= firstKey else { return [] }
-        return Array(stride(from: firstKey, through: last, by: max(1, keyStep)))
+        guard last >= firstKey else { return stride(from: 1, through: 0, by: 1) }
+        return stride(from: firstKey, through: last, by: max(1, keyStep))
     }
 }
 

@@ -2,7 +2,7 @@
 /// keys that have one (milliseconds since the epoch).
 final class Database {
     let index: Int
-    var entries = ByteKeyedTable<StoredValue>()
+    var entries = SlottedTable<StoredValue>()
     var expires = ByteKeyedTable<Int64>()
 
     init(index: Int) {
@@ -16,4 +16,14 @@ final class Database {
 struct DatabaseKey: Hashable {
     var db: Int
     var key: [UInt8]
+
+    /// One pass over the bytes (see ``ByteKey``).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(db)
+        key.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (lhs: DatabaseKey, rhs: DatabaseKey) -> Bool {
+        lhs.db == rhs.db && ByteKey(lhs.key) == ByteKey(rhs.key)
+    }
 }

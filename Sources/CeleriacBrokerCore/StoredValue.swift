@@ -85,7 +85,7 @@ final class ListValue {
 /// in no particular order, and it never converts back. This keeps that order as long as Redis
 /// would, so replies match redis-server's.
 final class HashValue {
-    private(set) var table: [ByteKey: [UInt8]] = [:]
+    private(set) var table = SlottedTable<[UInt8]>()
     /// The fields in insertion order while the hash is listpack-sized; nil after.
     private(set) var insertionOrder: [[UInt8]]? = []
     private(set) var bytes = 0
@@ -99,13 +99,13 @@ final class HashValue {
     /// Whether Redis would hold this hash as a listpack.
     var isCompact: Bool { insertionOrder != nil }
 
-    subscript(field: [UInt8]) -> [UInt8]? { table[ByteKey(field)] }
+    subscript(field: [UInt8]) -> [UInt8]? { table[field] }
 
     /// Sets a field; returns true when the field is new.
     @discardableResult
     func set(_ field: [UInt8], _ value: [UInt8]) -> Bool {
         if value.count > Self.compactValueBytes { insertionOrder = nil }
-        if let old = table.updateValue(value, forKey: ByteKey(field)) {
+        if let old = table.updateValue(value, forKey: field) {
             bytes += value.count - old.count
             return false
         }
@@ -121,7 +121,7 @@ final class HashValue {
     /// Removes a field; returns true when it existed.
     @discardableResult
     func remove(_ field: [UInt8]) -> Bool {
-        guard let old = table.removeValue(forKey: ByteKey(field)) else { return false }
+        guard let old = table.removeValue(forKey: field) else { return false }
         bytes -= field.count + old.count + 2 * elementOverhead
         if let index = insertionOrder?.firstIndex(of: field) { insertionOrder?.remove(at: index) }
         return true
@@ -129,8 +129,14 @@ final class HashValue {
 
     /// The fields and values, in the order Redis answers them.
     var pairs: [(field: [UInt8], value: [UInt8])] {
-        if let order = insertionOrder { return order.map { ($0, table[ByteKey($0)] ?? []) } }
-        return table.map { ($0.key.bytes, $0.value) }
+        if let order = insertionOrder { return order.map { ($0, table[$0] ?? []) } }
+        return table.elements.map { ($0.key, $0.value) }
+    }
+
+    /// One HSCAN page of a hash Redis would hold as a hash table: O(`count`).
+    func scan(from cursor: UInt64, count: Int) -> (items: [[UInt8]], next: UInt64) {
+        let page = table.scan(from: cursor, count: count)
+        return (page.keys, page.next)
     }
 }
 
@@ -140,7 +146,7 @@ final class HashValue {
 /// numeric order; any other set in no particular order, never converting back. The order
 /// follows Redis's while it would be an intset.
 final class SetValue {
-    private(set) var table: Set<ByteKey> = []
+    private(set) var table = SlottedTable<Void>()
     /// Whether Redis would hold this set as an intset.
     private(set) var isIntset = true
     private(set) var bytes = 0
@@ -150,11 +156,11 @@ final class SetValue {
 
     var count: Int { table.count }
 
-    func contains(_ member: [UInt8]) -> Bool { table.contains(ByteKey(member)) }
+    func contains(_ member: [UInt8]) -> Bool { table.contains(member) }
 
     @discardableResult
     func insert(_ member: [UInt8]) -> Bool {
-        guard table.insert(ByteKey(member)).inserted else { return false }
+        guard table.updateValue((), forKey: member) == nil else { return false }
         bytes += member.count + elementOverhead
         if isIntset, table.count > Self.intsetEntries || ArgumentParsing.integer(member) == nil { isIntset = false }
         return true
@@ -162,14 +168,20 @@ final class SetValue {
 
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        guard table.remove(ByteKey(member)) != nil else { return false }
+        guard table.removeValue(forKey: member) != nil else { return false }
         bytes -= member.count + elementOverhead
         return true
     }
 
     /// The members, in the order Redis answers them.
     var members: [[UInt8]] {
-        guard isIntset else { return table.map(\.bytes) }
-        return table.map(\.bytes).sorted { (ArgumentParsing.integer($0) ?? 0) < (ArgumentParsing.integer($1) ?? 0) }
+        guard isIntset else { return Array(table.keys) }
+        return table.keys.sorted { (ArgumentParsing.integer($0) ?? 0) < (ArgumentParsing.integer($1) ?? 0) }
+    }
+
+    /// One SSCAN page of a set Redis would hold as a hash table: O(`count`).
+    func scan(from cursor: UInt64, count: Int) -> (items: [[UInt8]], next: UInt64) {
+        let page = table.scan(from: cursor, count: count)
+        return (page.keys, page.next)
     }
 }

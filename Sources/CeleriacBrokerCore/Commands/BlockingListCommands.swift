@@ -93,6 +93,7 @@ extension BrokerEngine {
 
     /// Notes that a list key received elements; waiters are served after the current command.
     func signalReady(_ db: Int, _ key: [UInt8]) {
+        guard !waiters.isEmpty else { return }
         let databaseKey = DatabaseKey(db: db, key: key)
         if waiters[databaseKey] != nil { readyKeys.append(databaseKey) }
     }

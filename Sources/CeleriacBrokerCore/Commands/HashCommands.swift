@@ -87,7 +87,7 @@ extension BrokerEngine {
         // A listpack-sized hash comes back whole, in order, with cursor 0, as from Redis.
         let page = hash.isCompact
             ? (items: hash.pairs.map(\.field), next: UInt64(0))
-            : ScanCursor.page(hash.pairs.map(\.field), after: cursor, count: options.count)
+            : hash.scan(from: cursor, count: options.count)
         var items: [RESPValue] = []
         for field in page.items {
             if let pattern = options.pattern, !GlobMatch.matches(pattern: pattern, string: field) { continue }

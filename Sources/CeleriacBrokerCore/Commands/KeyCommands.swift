@@ -121,9 +121,9 @@ extension BrokerEngine {
         let db = call.client.db
         let cursor = try ScanCursor.parse(call.args[1])
         let options = try ScanOptions.parse(call.args, from: 2, allowType: true)
-        let page = ScanCursor.page(Array(database(db).entries.keys), after: cursor, count: options.count)
+        let page = database(db).entries.scan(from: cursor, count: options.count)
         var keys: [RESPValue] = []
-        for key in page.items {
+        for key in page.keys {
             if expireIfNeeded(db, key) { continue }
             if let pattern = options.pattern, !GlobMatch.matches(pattern: pattern, string: key) { continue }
             if let type = options.type, database(db).entries[key]?.typeName != type { continue }

@@ -41,7 +41,7 @@ extension BrokerEngine {
             return .reply(.array([.bulk("0"), .array([])]))
         }
         // An intset comes back whole, in order, with cursor 0, as from Redis.
-        let page = set.isIntset ? (items: set.members, next: UInt64(0)) : ScanCursor.page(set.members, after: cursor, count: options.count)
+        let page = set.isIntset ? (items: set.members, next: UInt64(0)) : set.scan(from: cursor, count: options.count)
         let items: [RESPValue] = page.items.compactMap { member in
             if let pattern = options.pattern, !GlobMatch.matches(pattern: pattern, string: member) { return nil }
             return .bulkString(member)

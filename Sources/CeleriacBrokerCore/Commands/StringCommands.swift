@@ -49,6 +49,10 @@ extension BrokerEngine {
             return .reply(returnOld ? oldReply : .null)
         }
         writeString(db, key, call.args[2], expireAt: expireAt, keepTTL: keepTTL)
+        // The record is built only when there is a log to take it.
+        if appendOnlySink == nil {
+            return .reply(returnOld ? oldReply : .ok)
+        }
         if let expireAt {
             call.propagateAs = [[Array("SET".utf8), key, call.args[2], Array("PXAT".utf8), ArgumentParsing.bytes(expireAt)]]
         } else {
