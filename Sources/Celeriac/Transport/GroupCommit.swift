@@ -29,6 +29,9 @@ public final class GroupCommit<Item: Sendable, Value: Sendable>: Sendable {
         self.perform = perform
     }
 
+    /// How many requests wait for the next batch.
+    var waitingCount: Int { state.withLock { $0.pending.count } }
+
     /// Queues `item` and returns its outcome once the batch holding it was sent.
     public func submit(_ item: Item) async -> Outcome {
         let slot = Slot(item)
