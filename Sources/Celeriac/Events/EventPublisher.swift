@@ -64,6 +64,17 @@ public final class EventPublisher: Sendable {
         if full { await flush() }
     }
 
+    /// Buffers a task event without waiting: when ``batchLimit`` are waiting, a task of its own
+    /// publishes them (for callers on an actor, which would otherwise hop off and back).
+    public func post(_ type: EventType, fields: JSONObject) {
+        let event = event(type, fields: fields)
+        let full = state.withLockedValue { state -> Bool in
+            state.buffer.append(event)
+            return state.buffer.count >= Self.batchLimit
+        }
+        if full { Task { await self.flush() } }
+    }
+
     /// Publishes the buffered task events as one `task.multi` list.
     public func flush() async {
         let events = state.withLockedValue { state -> [CeleryEvent] in

@@ -18,7 +18,7 @@ public final class ResultBackend: Sendable {
     private struct State {
         var subscriber: RedisSubscriber?
         var reader: Task<Void, Never>?
-        var waiters: [String: [UUID: AsyncStream<Void>.Continuation]] = [:]
+        var waiters: [String: [UUID: AsyncStream<[UInt8]?>.Continuation]] = [:]
     }
 
     init(client: RedisClient, expires: Double?, transport: KombuTransport, logger: Logger) {
@@ -54,9 +54,12 @@ public final class ResultBackend: Sendable {
 
     /// Waits for a ready state: SUBSCRIBEs to `celery-task-meta-<id>` first, then GETs the key,
     /// then waits for published states until one is ready or `timeout` passes (nil: no limit).
+    /// A published state is the stored value itself, so it is read from the message, as
+    /// Celery's `ResultConsumer` does; after a reconnect the key is read again.
     public func waitForReady(_ taskID: String, timeout: Double?) async throws -> ResultMeta {
         let channel = ResultMeta.key(forTaskID: taskID)
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        // Every state is kept (a ready one may follow a STARTED one in the same instant).
+        let (stream, continuation) = AsyncStream<[UInt8]?>.makeStream(bufferingPolicy: .unbounded)
         let token = UUID()
         let subscriber = try await register(channel: channel, token: token, continuation: continuation)
         defer { unregister(channel: channel, token: token, subscriber: subscriber) }
@@ -64,8 +67,12 @@ public final class ResultBackend: Sendable {
         let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
         return try await withThrowingTaskGroup(of: ResultMeta?.self) { group in
             group.addTask {
-                for await _ in stream {
-                    if let meta = try await self.meta(taskID), meta.status.isReady { return meta }
+                for await payload in stream {
+                    if let payload, let meta = try? ResultMeta.decode(payload) {
+                        if meta.status.isReady { return meta }
+                    } else if let meta = try await self.meta(taskID), meta.status.isReady {
+                        return meta
+                    }
                 }
                 return nil
             }
@@ -81,7 +88,7 @@ public final class ResultBackend: Sendable {
         }
     }
 
-    private func register(channel: String, token: UUID, continuation: AsyncStream<Void>.Continuation) async throws -> RedisSubscriber {
+    private func register(channel: String, token: UUID, continuation: AsyncStream<[UInt8]?>.Continuation) async throws -> RedisSubscriber {
         let (subscriber, isNew) = state.withLockedValue { state -> (RedisSubscriber, Bool) in
             state.waiters[channel, default: [:]][token] = continuation
             if let subscriber = state.subscriber { return (subscriber, false) }
@@ -118,14 +125,14 @@ public final class ResultBackend: Sendable {
     /// Wakes the waiters of a channel on a message, and every waiter after a reconnect (their
     /// result may have been published while the connection was down).
     private func dispatch(_ event: RedisPubSubEvent) {
-        let targets: [AsyncStream<Void>.Continuation] = state.withLockedValue { state in
+        let (targets, payload): ([AsyncStream<[UInt8]?>.Continuation], [UInt8]?) = state.withLockedValue { state in
             switch event {
-            case .message(let message): return Array((state.waiters[message.channel] ?? [:]).values)
-            case .reconnected: return state.waiters.values.flatMap(\.values)
-            case .disconnected: return []
+            case .message(let message): return (Array((state.waiters[message.channel] ?? [:]).values), message.payload)
+            case .reconnected: return (state.waiters.values.flatMap(\.values), nil)
+            case .disconnected: return ([], nil)
             }
         }
-        for target in targets { target.yield() }
+        for target in targets { target.yield(payload) }
     }
 
     /// Closes the shared subscriber.

@@ -98,10 +98,10 @@ public actor Consumer {
         }
     }
 
-    /// One step: hands out the next delivery of the current batch, or waits for prefetch room
-    /// and does one BRPOP of at most ``pollTimeout`` (then takes what else is waiting on the
-    /// same key, up to the room left and ``batchLimit``). Nil when nothing arrived (or no
-    /// queues are consumed).
+    /// One step: hands out the next delivery of the current batch, or waits for prefetch room,
+    /// takes what waits (up to the room left and ``batchLimit``) and, when nothing does, does
+    /// one BRPOP of at most ``pollTimeout``. Nil when nothing arrived (or no queues are
+    /// consumed).
     public func poll() async throws -> Delivery? {
         guard !closed else { throw ConsumerError.closed }
         if let next = nextReady() { return try next.get() }
@@ -128,11 +128,25 @@ public actor Consumer {
         let queue = Priority.queueName(fromKey: popped.key)
         rotate(served: queue)
         await restoreVisibleIfTimerDue()
-        var messages: [(raw: [UInt8], recordedTag: String?)] = [(popped.value, nil)]
-        if room > 1, let more = try? await transport.reserve(keys: [popped.key], count: room - 1) {
-            messages += more.messages
+        // What else waits is taken by the next poll's reserve: the message that woke us is
+        // recorded and handed out first, without a round trip more in its way.
+        return try await accept([(popped.value, nil)], key: popped.key)
+    }
+
+    /// Like ``poll()``, but hands out every delivery of the batch taken at once, so that a
+    /// caller on another actor makes one hop per batch rather than one per message. An element
+    /// that is not an envelope comes as ``ConsumerError/undecodable(queue:raw:reason:)`` in its
+    /// place; empty when nothing arrived.
+    public func pollBatch() async throws -> [Result<Delivery, ConsumerError>] {
+        var batch: [Result<Delivery, ConsumerError>] = []
+        do {
+            if let first = try await poll() { batch.append(.success(first)) }
+        } catch let error as ConsumerError {
+            guard case .undecodable = error else { throw error }
+            batch.append(.failure(error))
         }
-        return try await accept(messages, key: popped.key)
+        while let next = nextReady() { batch.append(next) }
+        return batch
     }
 
     /// Decodes what was taken from `key`, records as unacked what the reserve script did not,

@@ -23,6 +23,8 @@ public final class KombuTransport: Sendable {
     /// away mid-round). It is released first thing next round, so a broker crash does not
     /// leave the lock to kombu's 300 s expiry while no process restores anything.
     private let unreleasedLockToken = NIOLockedValueBox<String?>(nil)
+    /// Acks sent together: tags acked while another ack is in flight share its next round trip.
+    private let acks: GroupCommit<String, Void>
 
     /// kombu's key names.
     public static let unackedKey = "unacked"
@@ -42,6 +44,17 @@ public final class KombuTransport: Sendable {
         self.visibilityTimeout = visibilityTimeout
         self.restoreLimit = restoreLimit
         self.logger = logger
+        acks = GroupCommit(limit: 512) { tags in
+            do throws(RedisError) {
+                _ = try await client.transaction([
+                    RedisCommand(["ZREM", KombuTransport.unackedIndexKey] + tags),
+                    RedisCommand(["HDEL", KombuTransport.unackedKey] + tags),
+                ])
+                return tags.map { _ in .success(()) }
+            } catch {
+                return tags.map { _ in .failure(error) }
+            }
+        }
     }
 
     // MARK: Declaring
@@ -210,12 +223,10 @@ public final class KombuTransport: Sendable {
         _ = try await client.transaction([RedisCommand("ZADD", arguments: zadd), RedisCommand("HSET", arguments: hset)])
     }
 
-    /// Acks (or rejects without requeue): `MULTI; ZREM; HDEL; EXEC`.
+    /// Acks (or rejects without requeue): `MULTI; ZREM; HDEL; EXEC`. Acks made while another
+    /// is in flight go together in the next transaction (one ZREM and one HDEL with every tag).
     public func ack(tag: String) async throws(RedisError) {
-        _ = try await client.transaction([
-            RedisCommand(["ZREM", Self.unackedIndexKey, tag]),
-            RedisCommand(["HDEL", Self.unackedKey, tag]),
-        ])
+        try await acks.submit(tag).get()
     }
 
     /// Puts an unacked message back: `WATCH unacked; HGET unacked tag`, then `MULTI; ZREM;

@@ -3,38 +3,95 @@ import Logging
 import Synchronization
 
 /// A swift-log handler that writes Celery's worker log lines,
-/// `[2026-11-26 03:40:00,123: INFO/MainProcess] Task demo.add[…] received`, one write per
-/// line (so lines are never interleaved or held in a buffer), to stderr or a file.
+/// `[2026-11-26 03:40:00,123: INFO/MainProcess] Task demo.add[…] received`, to stderr or a
+/// file: whole lines, never interleaved, INFO lines gathered for a few milliseconds (see
+/// ``Sink``).
 public struct CeleryLogHandler: LogHandler {
     /// Where lines go; shared by every handler made from it.
+    ///
+    /// DEBUG and INFO lines (a worker writes two per task) are gathered and written together
+    /// at most ``deferral`` later, in one `write`; a WARNING or worse is written at once, after
+    /// the lines gathered before it, so the order is kept and problems show without delay.
+    /// ``flushAll()`` writes what waits (the worker calls it when it stops).
     public final class Sink: Sendable {
         private let descriptor: Int32
-        private let lock = Mutex(())
+        private let state = Mutex(Pending())
+
+        private struct Pending {
+            var bytes: [UInt8] = []
+            var flushScheduled = false
+        }
+
+        /// How long a DEBUG or INFO line may wait for company.
+        public static let deferral: Duration = .milliseconds(20)
+        /// Gathered bytes that are written at once, without waiting.
+        static let flushBytes = 32 * 1024
 
         /// Standard error.
         public static let standardError = Sink(descriptor: 2)
 
-        init(descriptor: Int32) { self.descriptor = descriptor }
+        private static let everySink = Mutex<[Sink]>([])
+
+        init(descriptor: Int32) {
+            self.descriptor = descriptor
+            Self.everySink.withLock { $0.append(self) }
+        }
 
         /// Appends to `path` (created when missing).
-        public init(appendingTo path: String) throws {
+        public convenience init(appendingTo path: String) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             guard fd >= 0 else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }
-            descriptor = fd
+            self.init(descriptor: fd)
         }
 
-        func write(_ line: String) {
-            var bytes = Array(line.utf8)
-            bytes.append(UInt8(ascii: "\n"))
-            lock.withLock { _ in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-                    if written <= 0 { return }
-                    offset += written
+        /// Writes every sink's waiting lines now.
+        public static func flushAll() {
+            for sink in everySink.withLock({ $0 }) { sink.flush() }
+        }
+
+        func write(_ line: String) { write(line, urgent: true) }
+
+        /// Adds a line; `urgent` lines go out at once with everything before them. Writes
+        /// happen under the lock, so batches reach the file in the order their lines came.
+        func write(_ line: String, urgent: Bool) {
+            let schedule = state.withLock { pending -> Bool in
+                pending.bytes.append(contentsOf: line.utf8)
+                pending.bytes.append(UInt8(ascii: "\n"))
+                if urgent || pending.bytes.count >= Self.flushBytes {
+                    writeAll(pending.bytes)
+                    pending.bytes.removeAll(keepingCapacity: true)
+                    return false
                 }
+                if pending.flushScheduled { return false }
+                pending.flushScheduled = true
+                return true
+            }
+            if schedule {
+                Task.detached { [self] in
+                    try? await Task.sleep(for: Self.deferral)
+                    self.flush()
+                }
+            }
+        }
+
+        /// Writes the waiting lines now.
+        public func flush() {
+            state.withLock { pending in
+                pending.flushScheduled = false
+                if !pending.bytes.isEmpty { writeAll(pending.bytes) }
+                pending.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+
+        /// Writes every byte (a short write continues where it stopped).
+        private func writeAll(_ bytes: [UInt8]) {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+                if written <= 0 { return }
+                offset += written
             }
         }
     }
@@ -57,7 +114,8 @@ public struct CeleryLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink.write("[\(Self.timestamp()): \(Self.levelName(event.level))/\(process)] \(event.message)")
+        sink.write("[\(Self.timestamp()): \(Self.levelName(event.level))/\(process)] \(event.message)",
+                   urgent: event.level >= .warning)
     }
 
     /// Celery's level names.
@@ -71,18 +129,25 @@ public struct CeleryLogHandler: LogHandler {
         }
     }
 
+    /// The text of the last second formatted, so most lines only add their milliseconds.
+    private static let lastSecond = Mutex<(seconds: Int, text: String)>((-1, ""))
+
     /// `2026-11-26 03:40:00,123` in local time, as Python's logging formats `asctime`.
     static func timestamp() -> String {
         var now = timeval()
         gettimeofday(&now, nil)
+        let millis = Int(now.tv_usec / 1000)
+        let milliText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        let cached = lastSecond.withLock { $0.seconds == Int(now.tv_sec) ? $0.text : nil }
+        if let cached { return cached + milliText }
         var seconds = now.tv_sec
         var parts = tm()
         localtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let millis = Int(now.tv_usec / 1000)
-        let milliText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),\(milliText)"
+        let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),"
+        lastSecond.withLock { $0 = (Int(now.tv_sec), text) }
+        return text + milliText
     }
 
     /// Celery's `--loglevel` names (any case): DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL).

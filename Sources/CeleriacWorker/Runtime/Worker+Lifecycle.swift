@@ -169,6 +169,8 @@ extension Worker {
         controlServer = nil
         phase = .stopped
         logger.info("\(nodename) stopped")
+        // INFO lines wait a few milliseconds for company; the process may exit right after.
+        CeleryLogHandler.Sink.flushAll()
         let waiters = stoppedWaiters
         stoppedWaiters.removeAll()
         waiters.forEach { $0.resume() }

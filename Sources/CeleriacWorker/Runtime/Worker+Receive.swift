@@ -10,19 +10,28 @@ extension Worker {
         var failing = false
         while phase == .running {
             do {
-                guard let delivery = try await consumer.poll() else { continue }
+                // A whole batch per hop to the consumer.
+                let batch = try await consumer.pollBatch()
+                guard !batch.isEmpty else { continue }
                 if failing {
                     logger.info("connection to the broker restored; consuming again")
                     failing = false
                 }
-                do {
-                    let message = try TaskMessage.decode(envelope: delivery.envelope)
-                    await accept(delivery, message: message)
-                } catch {
-                    await rejectMalformed(delivery, reason: "\(error)")
+                for item in batch {
+                    switch item {
+                    case .success(let delivery):
+                        do {
+                            let message = try TaskMessage.decode(envelope: delivery.envelope)
+                            await accept(delivery, message: message)
+                        } catch {
+                            await rejectMalformed(delivery, reason: "\(error)")
+                        }
+                    case .failure(.undecodable(let queue, let raw, let reason)):
+                        await recordUndecodable(queue: queue, raw: raw, reason: reason)
+                    case .failure(.closed):
+                        break
+                    }
                 }
-            } catch ConsumerError.undecodable(let queue, let raw, let reason) {
-                await recordUndecodable(queue: queue, raw: raw, reason: reason)
             } catch ConsumerError.closed {
                 break
             } catch {
@@ -54,7 +63,8 @@ extension Worker {
             return
         }
         if switches.taskEventsEnabled {
-            await events.buffer(.taskReceived, fields: EventFields.taskReceived(for: message))
+            // Not awaited: a full buffer is published by a task of its own, off the actor.
+            events.post(.taskReceived, fields: EventFields.taskReceived(for: message))
         }
         logger.info("Task \(request.name)[\(request.id)] received")
         if let eta = message.headers.eta?.timeIntervalSince1970, eta > now {
