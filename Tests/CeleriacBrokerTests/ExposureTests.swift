@@ -9,15 +9,18 @@ import Testing
 @Suite("Broker exposure")
 struct ExposureTests {
     /// The listening sockets of `port` in /proc/net/tcp and tcp6: their local addresses as the
-    /// kernel prints them (`0100007F` is 127.0.0.1, `00000000` any IPv4 address).
-    static func listeners(port: Int) -> [String] {
+    /// kernel prints them (`0100007F` is 127.0.0.1, `00000000` any IPv4 address). With `pid`,
+    /// only the sockets that process holds (a parallel test may get the same free port).
+    static func listeners(port: Int, pid: Int32? = nil) -> [String] {
         let hexPort = String(format: "%04X", port)
+        let owned = pid.map(socketInodes(of:))
         var found: [String] = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count > 3, fields[3] == "0A" else { continue }
+                guard fields.count > 9, fields[3] == "0A" else { continue }
+                if let owned, !owned.contains(String(fields[9])) { continue }
                 let local = fields[1].split(separator: ":")
                 if local.count == 2, local[1] == hexPort { found.append(String(local[0])) }
             }
@@ -25,10 +28,26 @@ struct ExposureTests {
         return found
     }
 
-    @Test func defaultBindIsLoopbackOnly() throws {
+    /// The inodes of the sockets `pid` has open (`/proc/<pid>/fd/N -> socket:[inode]`).
+    static func socketInodes(of pid: Int32) -> Set<String> {
+        let folder = "/proc/\(pid)/fd"
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return Set(descriptors.compactMap { name -> String? in
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(name)"),
+                  target.hasPrefix("socket:[") else { return nil }
+            return String(target.dropFirst("socket:[".count).dropLast())
+        })
+    }
+
+    @Test func defaultBindIsLoopbackOnly() async throws {
         let broker = try BrokerProcess(arguments: ["--appendonly", "no"])
         defer { broker.stop() }
-        #expect(Self.listeners(port: broker.port) == ["0100007F"])
+        var listening: [String] = []
+        for _ in 0..<100 where listening.isEmpty {
+            listening = Self.listeners(port: broker.port, pid: broker.pid)
+            if listening.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(listening == ["0100007F"], "the broker's own listening sockets on port \(broker.port)")
     }
 
     @Test func publicBindWithoutPasswordNeverListens() async throws {
