@@ -37,6 +37,62 @@ struct TaskMessageTests {
         builder.queue = try #require(captured.properties.deliveryInfo.routingKey)
         try configure(&builder, captured)
         #expect(String(decoding: try builder.build().encoded(), as: UTF8.self) == text, "\(file)")
+        #expect(String(decoding: try builder.encodedEnvelope(), as: UTF8.self) == text, "direct encoding of \(file)")
+    }
+
+    @Test("the send path's direct encoder writes the bytes of build().encoded() for every kind of builder")
+    func directEncodingMatchesBuild() throws {
+        var variants: [TaskMessageBuilder] = []
+        let plain = TaskMessageBuilder(id: "0d5c3b8e-1b2f-4f6a-9e3c-1a2b3c4d5e6f", name: "demo.add", origin: "gen42@host",
+                                       replyTo: "2a0b7c2d-0000-4000-8000-000000000001", deliveryTag: "7f1e-tag")
+        variants.append(plain)
+        var rich = plain
+        rich.args = [1, 2.5, nil, true, "é\n\"q\"", [1, [2, ["deep"]]], ["k": "v"]]
+        rich.kwargs = ["z": "ü", "n": 3, "list": [1, 2]]
+        rich.eta = CeleryDateTime(timeIntervalSince1970: 1_893_553_445.5)
+        rich.expires = CeleryDateTime(timeIntervalSince1970: 1_925_164_800)
+        rich.expirationSeconds = 60.5
+        rich.shadow = "shadow-ñ"
+        rich.groupID = "group-1"
+        rich.groupIndex = 3
+        rich.retries = 2
+        rich.timeLimit = TimeLimit(hard: 20, soft: 10.5)
+        rich.rootID = "root"
+        rich.parentID = "parent"
+        rich.ignoreResult = true
+        rich.replacedTaskNesting = 1
+        rich.stampedHeaders = ["s1"]
+        rich.stamps = ["s1": "v"]
+        rich.queue = "other\u{1F600}"
+        rich.priority = 7
+        rich.originInProperties = true
+        rich.embed = TaskEmbed(callbacks: [Signature(task: "demo.cb")], chord: Signature(task: "demo.body"))
+        variants.append(rich)
+        for custom: JSONObject in [["ignore_result": nil], ["ignore_result": true], ["ignore_result": false],
+                                   ["custom": "x", "ignore_result": nil, "other": [1, ["a": nil]]], ["redelivered": true]] {
+            var builder = rich
+            builder.customHeaders = custom
+            variants.append(builder)
+            builder = plain
+            builder.customHeaders = custom
+            variants.append(builder)
+        }
+        var overriding = plain
+        overriding.customHeaders = ["retries": 5, "lang": "py"]
+        variants.append(overriding)
+        var explicitRepr = plain
+        explicitRepr.argsrepr = "(1, 2)"
+        explicitRepr.kwargsrepr = "{'a': 1}"
+        variants.append(explicitRepr)
+        for (index, builder) in variants.enumerated() {
+            let expected = String(decoding: try builder.build().encoded(), as: UTF8.self)
+            #expect(String(decoding: try builder.encodedEnvelope(), as: UTF8.self) == expected, "variant \(index)")
+        }
+        // A custom header of the wrong kind for a standard one fails on both paths.
+        var wrong = plain
+        wrong.customHeaders = ["retries": "many"]
+        #expect(throws: ProtocolError.self) { try wrong.encodedEnvelope() }
+        #expect(throws: ProtocolError.self) { try wrong.build() }
     }
 
     @Test("the builder writes what apply_async writes")

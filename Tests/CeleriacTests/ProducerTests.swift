@@ -76,6 +76,35 @@ struct ProducerTests {
         }
     }
 
+    @Test func sendManyKeepsTheOrderOfOneLPUSHPerMessage() async throws {
+        try await withApp { app, _ in
+            // Runs of the same queue and priority step share one LPUSH; the list must end up
+            // as with one LPUSH per message: the first message sent is the first popped.
+            let queues = ["a", "a", "a", "b", "a", "a", "b", "b"]
+            let calls = queues.enumerated().map { index, queue in
+                (name: "demo.add", args: [JSONValue.integer(index), 1], kwargs: JSONObject(),
+                 options: SendOptions(queue: queue, priority: index == 5 ? 9 : nil))
+            }
+            for pinned in [false, true] {
+                let sent: [String]
+                if pinned {
+                    sent = try await app.producer.withPinnedConnection { sender in try await sender.sendMany(calls) }
+                } else {
+                    sent = try await app.producer.sendMany(calls).map(\.id)
+                }
+                var popped: [String: [String]] = [:]
+                for key in ["a", "b", "a\u{06}\u{16}9"] {
+                    while let bytes = try await app.transport.client.rpop(key) {
+                        popped[key, default: []].append(try TaskMessage.decode(bytes).id)
+                    }
+                }
+                #expect(popped["a"] == [0, 1, 2, 4].map { sent[$0] })
+                #expect(popped["b"] == [3, 6, 7].map { sent[$0] })
+                #expect(popped["a\u{06}\u{16}9"] == [sent[5]])
+            }
+        }
+    }
+
     @Test func taskSentEventOnlyWhenConfigured() async throws {
         try await withApp(configure: { $0.sendSentEvent = true }) { app, _ in
             let receiver = EventReceiver(transport: app.transport)

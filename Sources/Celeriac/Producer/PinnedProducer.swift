@@ -25,30 +25,30 @@ public struct PinnedSender: Sendable {
     public func send(_ name: String, args: [JSONValue] = [], kwargs: JSONObject = JSONObject(),
                      options: SendOptions = SendOptions()) async throws -> String
     {
-        let message = try producer.message(name, args: args, kwargs: kwargs, options: options)
-        let queue = message.properties.deliveryInfo.routingKey ?? producer.app.configuration.defaultQueue
-        try await producer.app.transport.declareOnce(queue)
-        let key = Priority.queueKey(queue, priority: Priority.of(message.properties))
-        _ = try await connection.send([Array("LPUSH".utf8), Array(key.utf8), message.encoded()])
+        let message = try producer.prepare(name, args: args, kwargs: kwargs, options: options)
+        try await producer.app.transport.declareOnce(message.queue)
+        let key = Priority.queueKey(message.queue, priority: message.priority)
+        _ = try await connection.send([Self.lpush, Array(key.utf8), message.bytes])
+        await producer.sentEvent(for: message)
         return message.id
     }
 
-    /// Builds the messages and writes them as one pipeline.
+    /// Builds the messages and writes them as one pipeline, with one LPUSH for each run of
+    /// messages bound for the same queue.
     public func sendMany(_ calls: [(name: String, args: [JSONValue], kwargs: JSONObject, options: SendOptions)]) async throws -> [String] {
-        var pipeline = RedisPipeline(capacity: calls.count * 700)
-        var ids: [String] = []
-        ids.reserveCapacity(calls.count)
+        var messages: [PreparedMessage] = []
+        messages.reserveCapacity(calls.count)
         for call in calls {
-            let message = try producer.message(call.name, args: call.args, kwargs: call.kwargs, options: call.options)
-            let queue = message.properties.deliveryInfo.routingKey ?? producer.app.configuration.defaultQueue
-            try await producer.app.transport.declareOnce(queue)
-            pipeline.append([Array("LPUSH".utf8), Array(Priority.queueKey(queue, priority: Priority.of(message.properties)).utf8),
-                             message.encoded()])
-            ids.append(message.id)
+            let message = try producer.prepare(call.name, args: call.args, kwargs: call.kwargs, options: call.options)
+            try await producer.app.transport.declareOnce(message.queue)
+            messages.append(message)
         }
-        for result in await connection.pipeline(pipeline) {
+        for result in await connection.pipeline(PreparedMessage.pushes(messages)) {
             if case .failure(let error) = result { throw error }
         }
-        return ids
+        for message in messages { await producer.sentEvent(for: message) }
+        return messages.map(\.id)
     }
+
+    private static let lpush = Array("LPUSH".utf8)
 }

@@ -18,6 +18,30 @@ public struct Producer: Sendable {
     public func message(_ name: String, args: [JSONValue] = [], kwargs: JSONObject = JSONObject(),
                         options: SendOptions = SendOptions(), now: Date = Date()) throws(SendError) -> TaskMessage
     {
+        let builder = try builder(name, args: args, kwargs: kwargs, options: options, now: now)
+        do {
+            return try builder.build()
+        } catch {
+            throw SendError.invalidOption("\(error)")
+        }
+    }
+
+    /// What the send paths need of a call: the task id, where it goes and the envelope bytes,
+    /// written straight from the builder (the same bytes as `message(...).encoded()`). The
+    /// full message is built only when a `task-sent` event needs it.
+    func prepare(_ name: String, args: [JSONValue], kwargs: JSONObject, options: SendOptions) throws(SendError) -> PreparedMessage {
+        let builder = try builder(name, args: args, kwargs: kwargs, options: options, now: Date())
+        do {
+            let message = app.configuration.sendSentEvent ? try builder.build() : nil
+            return PreparedMessage(id: builder.id, name: name, queue: builder.queue, priority: Priority.clamp(builder.priority),
+                                   bytes: try message?.encoded() ?? builder.encodedEnvelope(), message: message)
+        } catch {
+            throw SendError.invalidOption("\(error)")
+        }
+    }
+
+    /// The builder of a call's message, with every option applied.
+    func builder(_ name: String, args: [JSONValue], kwargs: JSONObject, options: SendOptions, now: Date) throws(SendError) -> TaskMessageBuilder {
         let configuration = app.configuration
         var builder = TaskMessageBuilder(id: options.taskID ?? FastUUID.string(), name: name, origin: app.origin,
                                          replyTo: app.replyOID, deliveryTag: FastUUID.string())
@@ -33,7 +57,7 @@ public struct Producer: Sendable {
         builder.parentID = options.parentID
         // As `send_task` (the call of a task the client does not define): args are a list, so
         // argsrepr is a list repr, and ignore_result is null unless given.
-        builder.argsrepr = PythonSafeRepr.saferepr(.array(args), maxLength: PythonSafeRepr.celeryMaxLength)
+        builder.argsrepr = Self.argsrepr(args)
         let ignoreResult = options.ignoreResult ?? (configuration.ignoreResult ? true : nil)
         builder.ignoreResult = ignoreResult ?? false
         builder.timeLimit = TimeLimit(hard: Self.seconds(options.timeLimit), soft: Self.seconds(options.softTimeLimit))
@@ -60,11 +84,30 @@ public struct Producer: Sendable {
         builder.embed.errbacks = options.linkError.isEmpty ? nil : options.linkError
         builder.embed.chain = options.chain
         builder.embed.chord = options.chord
-        do {
-            return try builder.build()
-        } catch {
-            throw SendError.invalidOption("\(error)")
+        return builder
+    }
+
+    /// `saferepr(list(args), 1024)`; a short list of integers (the common case) is written
+    /// directly, since its repr is its JSON text and far below the length budget.
+    static func argsrepr(_ args: [JSONValue]) -> String {
+        if args.count <= 32 {
+            var text: [UInt8] = [UInt8(ascii: "[")]
+            text.reserveCapacity(2 + args.count * 8)
+            var simple = true
+            for (index, arg) in args.enumerated() {
+                guard case .int(let number) = arg else {
+                    simple = false
+                    break
+                }
+                if index > 0 { text.append(contentsOf: ", ".utf8) }
+                JSONWriter.appendInteger(number, to: &text)
+            }
+            if simple {
+                text.append(UInt8(ascii: "]"))
+                return String(decoding: text, as: UTF8.self)
+            }
         }
+        return PythonSafeRepr.saferepr(.array(args), maxLength: PythonSafeRepr.celeryMaxLength)
     }
 
     /// Seconds as JSON: whole numbers as integers (as Python passes `time_limit=20`).
@@ -79,22 +122,31 @@ public struct Producer: Sendable {
     public func send(_ name: String, args: [JSONValue] = [], kwargs: JSONObject = JSONObject(),
                      options: SendOptions = SendOptions()) async throws(SendError) -> AsyncResult
     {
-        let message = try message(name, args: args, kwargs: kwargs, options: options)
-        try await publish(message)
-        return app.result(message.id)
+        let prepared = try prepare(name, args: args, kwargs: kwargs, options: options)
+        try await publish(prepared)
+        return app.result(prepared.id)
     }
 
     /// Publishes a built message (declaring its queue the first time), then the `task-sent`
     /// event if `task_send_sent_event` is on.
     public func publish(_ message: TaskMessage) async throws(SendError) {
         let queue = message.properties.deliveryInfo.routingKey ?? app.configuration.defaultQueue
-        let priority = Priority.of(message.properties)
-        let bytes = message.encoded()
-        try await withRetry("send \(message.task)[\(message.id)]") { () async throws(RedisError) in
-            try await app.transport.declareOnce(queue)
-            try await app.transport.publish(bytes, toQueue: queue, priority: priority)
+        try await publish(PreparedMessage(id: message.id, name: message.task, queue: queue, priority: Priority.of(message.properties),
+                                          bytes: message.encoded(), message: message))
+    }
+
+    private func publish(_ prepared: PreparedMessage) async throws(SendError) {
+        let transport = app.transport
+        try await withRetry { "send \(prepared.name)[\(prepared.id)]" } _: { () async throws(RedisError) in
+            try await transport.declareOnce(prepared.queue)
+            try await transport.publish(prepared.bytes, toQueue: prepared.queue, priority: prepared.priority)
         }
-        if app.configuration.sendSentEvent {
+        await sentEvent(for: prepared)
+    }
+
+    /// The `task-sent` event of a published message, when `task_send_sent_event` is on.
+    func sentEvent(for prepared: PreparedMessage) async {
+        if app.configuration.sendSentEvent, let message = prepared.message {
             await app.events.send(.taskSent, fields: EventFields.taskSent(for: message))
         }
     }
@@ -103,36 +155,38 @@ public struct Producer: Sendable {
     /// Either every message was written, or ``SendError`` says how many were not.
     @discardableResult
     public func sendMany(_ calls: [(name: String, args: [JSONValue], kwargs: JSONObject, options: SendOptions)]) async throws(SendError) -> [AsyncResult] {
-        var messages: [TaskMessage] = []
-        messages.reserveCapacity(calls.count)
-        for call in calls { messages.append(try message(call.name, args: call.args, kwargs: call.kwargs, options: call.options)) }
-        try await publishMany(messages)
-        return messages.map { app.result($0.id) }
+        var prepared: [PreparedMessage] = []
+        prepared.reserveCapacity(calls.count)
+        for call in calls { prepared.append(try prepare(call.name, args: call.args, kwargs: call.kwargs, options: call.options)) }
+        try await publishMany(prepared)
+        return prepared.map { app.result($0.id) }
     }
 
     /// Publishes built messages in one pipeline.
     public func publishMany(_ messages: [TaskMessage]) async throws(SendError) {
+        try await publishMany(messages.map { message in
+            PreparedMessage(id: message.id, name: message.task, queue: message.properties.deliveryInfo.routingKey ?? app.configuration.defaultQueue,
+                            priority: Priority.of(message.properties), bytes: message.encoded(), message: message)
+        })
+    }
+
+    /// One pipeline with one LPUSH per run of messages bound for the same key (see
+    /// ``PreparedMessage/pushes(_:)``), written on a connection of its own.
+    private func publishMany(_ messages: [PreparedMessage]) async throws(SendError) {
         guard !messages.isEmpty else { return }
         var queues: [String] = []
-        var pipeline = RedisPipeline(capacity: messages.count * 700)
-        for message in messages {
-            let queue = message.properties.deliveryInfo.routingKey ?? app.configuration.defaultQueue
-            if !queues.contains(queue) { queues.append(queue) }
-            pipeline.append([Array("LPUSH".utf8), Array(Priority.queueKey(queue, priority: Priority.of(message.properties)).utf8),
-                             message.encoded()])
+        for message in messages where !queues.contains(message.queue) { queues.append(message.queue) }
+        let batch = PreparedMessage.pushes(messages)
+        let transport = app.transport
+        try await withRetry { "send \(messages.count) tasks" } _: { () async throws(RedisError) in
+            for queue in queues { try await transport.declareOnce(queue) }
+            try await transport.client.withPipeline(batch)
         }
-        let batch = pipeline
-        try await withRetry("send \(messages.count) tasks") { () async throws(RedisError) in
-            for queue in queues { try await app.transport.declareOnce(queue) }
-            try await app.transport.client.withPipeline(batch)
-        }
-        if app.configuration.sendSentEvent {
-            for message in messages { await app.events.send(.taskSent, fields: EventFields.taskSent(for: message)) }
-        }
+        for message in messages { await sentEvent(for: message) }
     }
 
     /// Runs `body`, retrying connection failures with doubling delays.
-    private func withRetry(_ what: String, _ body: () async throws(RedisError) -> Void) async throws(SendError) {
+    private func withRetry(_ what: () -> String, _ body: () async throws(RedisError) -> Void) async throws(SendError) {
         let configuration = app.configuration
         var delay = configuration.publishRetryDelay
         var attempt = 0
@@ -145,13 +199,13 @@ public struct Producer: Sendable {
                 case .connectionClosed, .timeout:
                     attempt += 1
                     guard attempt <= configuration.publishMaxRetries else {
-                        throw SendError.brokerUnavailable("\(what) failed after \(attempt) attempts: \(error)")
+                        throw SendError.brokerUnavailable("\(what()) failed after \(attempt) attempts: \(error)")
                     }
-                    app.logger.warning("\(what): broker unreachable (\(error)); retry \(attempt)/\(configuration.publishMaxRetries) in \(delay) s")
+                    app.logger.warning("\(what()): broker unreachable (\(error)); retry \(attempt)/\(configuration.publishMaxRetries) in \(delay) s")
                     try? await Task.sleep(for: .seconds(delay))
                     delay = min(delay * 2, configuration.publishRetryMaxDelay)
                 default:
-                    throw SendError.broker("\(what) failed: \(error)")
+                    throw SendError.broker("\(what()) failed: \(error)")
                 }
             }
         }

@@ -85,7 +85,7 @@ public struct JSONWriter {
     }
 
     /// Appends a decimal integer without going through `String`.
-    static func appendInteger(_ number: Int64, to out: inout [UInt8]) {
+    public static func appendInteger(_ number: Int64, to out: inout [UInt8]) {
         if number == 0 {
             out.append(UInt8(ascii: "0"))
             return
