@@ -228,7 +228,7 @@ let package = Package(
         .executableTarget(
             name: "celeriac-bench",
             dependencies: [
-                "CeleriacRedis", "CeleriacTestSupport", "Celeriac", "CeleriacConsole", "CeleriacProtocol",
+                "CeleriacRedis", "CeleriacTestSupport", "Celeriac", "CeleriacConsole", "CeleriacProtocol", "CeleriacWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -9,6 +9,6 @@ struct CeleriacBench: AsyncParsableCommand {
         commandName: "celeriac-bench",
         abstract: "Measure Celeriac against reference tools.",
         subcommands: [AllScenario.self, BrokerScenario.self, EnqueueScenario.self, WorkerScenario.self, ConsoleScenario.self,
-                      GrowthScenario.self, RedisClientScenario.self, ConsoleMemoryProbe.self]
+                      GrowthScenario.self, RedisClientScenario.self, ConsoleMemoryProbe.self, PoolScenario.self]
     )
 }

@@ -6,11 +6,13 @@ import Foundation
 /// The soft limit cancels the task, which sees `CancellationError` and fails with
 /// `SoftTimeLimitExceeded` if it lets the error out. The hard limit does not wait for the task:
 /// an async pool cannot stop code that ignores cancellation, so the run is abandoned (reported
-/// as such), the outcome is `TimeLimitExceeded`, and the slot is free again.
+/// as such), the outcome is `TimeLimitExceeded`, and the slot is free again. With an
+/// `executor` (the thread pool's ``PoolThread``) the body runs there instead of on the
+/// cooperative pool.
 public enum TaskRunner {
     public static func run(
         _ task: RegisteredTask, context: TaskContext, softLimit: Double? = nil, hardLimit: Double? = nil,
-        handle: RunningTask = RunningTask()
+        handle: RunningTask = RunningTask(), executor: (any TaskExecutor)? = nil
     ) async -> ExecutionOutcome {
         let started = ContinuousClock.now
         func elapsed() -> Double {
@@ -18,7 +20,9 @@ public enum TaskRunner {
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
         let race = RunRace()
-        let work = Task {
+        // An unstructured task does not inherit an executor preference: the thread pool's
+        // thread is passed in (nil keeps the cooperative pool).
+        let work = Task(executorPreference: executor) {
             do { race.bodyFinished(.success(try await task.handler(context))) } catch { race.bodyFinished(.failure(error)) }
         }
         handle.attach(work)

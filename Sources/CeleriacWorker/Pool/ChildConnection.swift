@@ -50,7 +50,9 @@ final class ChildConnection: Sendable {
     }
 
     /// Reads until end of file (the parent closed the socket or died): then the process exits.
-    func readFrames(into continuation: AsyncStream<PoolFrame>.Continuation) -> Never {
+    /// A job is registered here, before it is handed on, so a soft-limit notice right behind
+    /// it finds it; soft limits are carried out on this thread, never behind a running body.
+    func readFrames(runs continuation: AsyncStream<(PoolJob, RunningTask)>.Continuation) -> Never {
         var decoder = PoolFrameDecoder()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -59,7 +61,18 @@ final class ChildConnection: Sendable {
             guard count > 0 else { exit(0) }
             decoder.append(chunk[0..<count])
             do {
-                while let frame = try decoder.next() { continuation.yield(frame) }
+                while let frame = try decoder.next() {
+                    switch frame {
+                    case .run(let job):
+                        let handle = RunningTask()
+                        began(job.number, handle: handle)
+                        continuation.yield((job, handle))
+                    case .softLimit(let number):
+                        handle(of: number)?.stop(.softLimit)
+                    case .ready, .result:
+                        fail("the parent sent a child's frame")
+                    }
+                }
             } catch {
                 fail("\(error)")
             }

@@ -6,11 +6,12 @@ import Glibc
 #endif
 
 /// Tasks that break their process in the ways a process pool must survive: a crash, a kill,
-/// a busy loop that ignores cancellation, garbage or half a frame on the pool socket. They
-/// exist to exercise `--pool process` (`celeriac worker --pool-fault-tasks`, hidden) and are
-/// never registered by default: on the async pool they would take the worker down with them.
+/// a busy loop that ignores cancellation, garbage or half a frame on the pool socket; and one
+/// that blocks its thread, which the threads pool must survive. They exist to exercise
+/// `--pool process` and `--pool threads` (`celeriac worker --pool-fault-tasks`, hidden) and
+/// are never registered by default: on the async pool they would take the worker down with them.
 public enum PoolFaultTasks {
-    /// Registers `celeriac.fault.abort`, `.kill`, `.spin`, `.garbage` and `.partial`.
+    /// Registers `celeriac.fault.abort`, `.kill`, `.spin`, `.block`, `.garbage` and `.partial`.
     public static func register(into registry: inout TaskRegistry) {
         registry.register("celeriac.fault.abort") { _ in abort() }
         registry.register("celeriac.fault.kill") { _ in
@@ -22,6 +23,17 @@ public enum PoolFaultTasks {
             var counter: UInt64 = 1
             while counter != 0 { counter = counter &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 | 1 }
             return .null
+        }
+        registry.register("celeriac.fault.block") { task in
+            // Blocks its thread (usleep, never an await) for args[0] seconds, looking at its
+            // cancellation between 10 ms naps, as blocking code that honours limits would.
+            let seconds = try task.number(0, "seconds").numberValue ?? 0
+            let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, seconds) * 1000))
+            while ContinuousClock.now < deadline {
+                try Task.checkCancellation()
+                usleep(10_000)
+            }
+            return .integer(Int(getpid()))
         }
         registry.register("celeriac.fault.garbage") { task in
             try write(Array("this is not a frame, it is garbage".utf8), task: task)

@@ -1,7 +1,5 @@
 import CeleriacProtocol
 import Foundation
-import NIOCore
-import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +7,14 @@ import Glibc
 
 extension ProcessPool {
     /// Starts one child: a socket pair, the executable with the child's end as descriptor 3
-    /// and ``ProcessPoolChild/environmentKey`` set, and the parent's end on the event loop.
+    /// and ``ProcessPoolChild/environmentKey`` set, and a thread reading the parent's end.
     func spawn() {
-        nextChild += 1
-        let id = nextChild
+        let id: Int? = state.withLock { state in
+            guard !state.stopped else { return nil }
+            state.nextChild += 1
+            return state.nextChild
+        }
+        guard let id else { return }
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             logger.error("process pool: cannot create a socket pair for a child: \(String(cString: strerror(errno)))")
@@ -33,36 +35,28 @@ extension ProcessPool {
             return
         }
         close(childEnd)
-        let child = PoolProcess(id: id, process: process)
-        children[id] = child
-        let (events, continuation) = AsyncStream<PoolChannelEvent>.makeStream()
-        let parentEnd = pair[0]
-        Task { [weak self] in
-            do {
-                let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(PoolChannelHandler(events: continuation))
-                        }
-                    }
-                    .takingOwnershipOfDescriptor(inputOutput: parentEnd).get()
-                await self?.attached(channel, to: id)
-            } catch {
-                close(parentEnd)
-                continuation.yield(.closed)
-                continuation.finish()
-            }
-            for await event in events { await self?.handle(event, from: id) }
+        let link = ChildLink(socket: pair[0])
+        let added = state.withLock { state in
+            guard !state.stopped else { return false }
+            state.children[id] = PoolProcess(id: id, process: process, link: link)
+            return true
         }
+        guard added else {
+            kill(process.pid, SIGKILL)
+            return
+        }
+        let thread = Thread { [self] in read(from: link, child: id) }
+        thread.name = "pool-reader-\(id)"
+        thread.start()
         let timeout = options.startTimeout
         Task { [weak self] in
             guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return }
-            await self?.startTimedOut(id)
+            self?.startTimedOut(id)
         }
     }
 
     /// Spawns the executable, its output on this process's stderr where that can be opened.
-    nonisolated static func startChild(executable: String, arguments: [String], socket: Int32) throws -> SpawnedProcess {
+    static func startChild(executable: String, arguments: [String], socket: Int32) throws -> SpawnedProcess {
         let environment = [ProcessPoolChild.environmentKey: "3"]
         do {
             return try SpawnedProcess(executable, arguments, environment: environment, output: "/dev/stderr",
@@ -73,68 +67,98 @@ extension ProcessPool {
         }
     }
 
-    func attached(_ channel: any Channel, to id: Int) {
-        guard let child = children[id], !stopped else {
-            channel.close(promise: nil)
-            return
-        }
-        child.channel = channel
-        if child.state == .retiring { channel.close(promise: nil) }
-    }
-
     func startTimedOut(_ id: Int) {
-        guard let child = children[id], child.state == .starting else { return }
+        let child: PoolProcess? = state.withLock { state in
+            guard let child = state.children[id], child.state == .starting else { return nil }
+            return child
+        }
+        guard let child else { return }
         logger.error("process pool: child \(child.pid) did not start within \(options.startTimeout) s; killing it")
         kill(child.pid, SIGKILL)
-        child.channel?.close(promise: nil)
+        child.link.shutDown()
     }
 
-    // MARK: Events from a child
+    // MARK: Reading a child
 
-    func handle(_ event: PoolChannelEvent, from id: Int) async {
-        guard let child = children[id] else { return }
-        switch event {
-        case .frame(.ready):
-            guard child.state == .starting else { return protocolViolation(child, "said ready twice") }
-            failedStarts = 0
-            release(child)
-        case .frame(.result(let number, let rss, let outcome)):
-            guard jobs[number]?.child == child.id else {
-                return protocolViolation(child, "sent a result for job \(number), which it does not hold")
+    /// The reading thread of child `id`: every read's frames are handled under the lock at
+    /// once, then the writes (the next jobs) go out and the finished runs resume. At end of
+    /// file the child is reaped and replaced.
+    func read(from link: ChildLink, child id: Int) {
+        var decoder = PoolFrameDecoder()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var broken = false
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(link.socket, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            // After garbage nothing more is decoded; the child is being killed.
+            guard !broken else { continue }
+            decoder.append(chunk[0..<count])
+            var frames: [PoolFrame] = []
+            do {
+                while let frame = try decoder.next() { frames.append(frame) }
+            } catch {
+                broken = true
+                let pid = state.withLock { $0.children[id]?.pid }
+                logger.error("process pool: child \(pid.map(String.init) ?? "?") wrote garbage (\(error)); killing it")
+                // Killed first: closing first would let the child exit on its own.
+                if let pid { kill(pid, SIGKILL) }
+                link.shutDown()
             }
+            guard !frames.isEmpty else { continue }
+            var violation: String?
+            let actions: Actions = state.withLock { state in
+                var actions = Actions()
+                for frame in frames where violation == nil {
+                    violation = handle(frame, from: id, in: &state, &actions)
+                }
+                return actions
+            }
+            perform(actions)
+            if let violation {
+                broken = true
+                let pid = state.withLock { $0.children[id]?.pid }
+                logger.error("process pool: child \(pid.map(String.init) ?? "?") \(violation); killing it")
+                if let pid { kill(pid, SIGKILL) }
+                link.shutDown()
+            }
+        }
+        Task { await ended(id) }
+    }
+
+    /// One frame from child `id` (caller holds the lock); returns a protocol violation.
+    func handle(_ frame: PoolFrame, from id: Int, in state: inout State, _ actions: inout Actions) -> String? {
+        guard var child = state.children[id] else { return nil }
+        switch frame {
+        case .ready:
+            guard child.state == .starting else { return "said ready twice" }
+            state.failedStarts = 0
+            release(id, in: &state, &actions)
+        case .result(let number, let rss, let outcome):
+            guard state.jobs[number]?.child == id else { return "sent a result for job \(number), which it does not hold" }
             child.tasksDone += 1
+            state.children[id] = child
             // Its result crossed the kill on the way: the child is dying and takes no more work.
-            let killed = jobs[number]?.cause != nil
-            finish(number, outcome)
+            let killed = state.jobs[number]?.cause != nil
+            finish(number, outcome, in: &state, &actions)
             if child.state == .retiring {
-                return
+                return nil
             } else if killed {
-                retire(child)
-                if !stopped, liveCount < target { spawn() }
+                retire(id, in: &state, &actions)
+                if !state.stopped, Self.liveCount(state) < state.target { actions.spawn += 1 }
             } else if let reason = recycleReason(child, residentKiB: rss) {
                 logger.info("process pool: replacing child \(child.pid): \(reason)")
-                retire(child)
-                if !stopped, liveCount < target { spawn() }
+                retire(id, in: &state, &actions)
+                if !state.stopped, Self.liveCount(state) < state.target { actions.spawn += 1 }
             } else if child.retireAfterJob {
-                retire(child)
+                retire(id, in: &state, &actions)
             } else {
-                release(child)
+                release(id, in: &state, &actions)
             }
-        case .frame(.run), .frame(.softLimit):
-            protocolViolation(child, "sent a parent's frame")
-        case .broken(let error):
-            logger.error("process pool: child \(child.pid) wrote garbage (\(error)); killing it")
-            kill(child.pid, SIGKILL)
-            child.channel?.close(promise: nil)
-        case .closed:
-            await ended(child)
+        case .run, .softLimit:
+            return "sent a parent's frame"
         }
-    }
-
-    func protocolViolation(_ child: PoolProcess, _ what: String) {
-        logger.error("process pool: child \(child.pid) \(what); killing it")
-        kill(child.pid, SIGKILL)
-        child.channel?.close(promise: nil)
+        return nil
     }
 
     func recycleReason(_ child: PoolProcess, residentKiB: UInt64) -> String? {
@@ -146,12 +170,19 @@ extension ProcessPool {
     }
 
     /// Children counted against the pool size (retiring ones are on their way out).
-    var liveCount: Int { children.values.filter { $0.state != .retiring }.count }
+    static func liveCount(_ state: State) -> Int { state.children.values.filter { $0.state != .retiring }.count }
+
+    /// Marks a child retiring (caller holds the lock); ``perform(_:)`` asks it to exit.
+    func retire(_ id: Int, in state: inout State, _ actions: inout Actions) {
+        guard var child = state.children[id] else { return }
+        child.state = .retiring
+        state.children[id] = child
+        actions.retire.append(child)
+    }
 
     /// Asks a child to exit (its socket closes: it reads end of file); killed if it lingers.
-    func retire(_ child: PoolProcess) {
-        child.state = .retiring
-        child.channel?.close(promise: nil)
+    func retireOutsideLock(_ child: PoolProcess) {
+        child.link.shutDown()
         let grace = options.stopGrace
         let process = child.process
         Task {
@@ -161,11 +192,8 @@ extension ProcessPool {
 
     /// A child's socket closed: it is reaped, its job (if any) ends as the parent decided or
     /// as lost, and it is replaced while the pool runs.
-    func ended(_ child: PoolProcess) async {
-        let wasStarting = child.state == .starting
-        let wasRetiring = child.state == .retiring
-        children[child.id] = nil
-        child.state = .retiring
+    func ended(_ id: Int) async {
+        guard let child = state.withLock({ $0.children[id] }) else { return }
         var status = await child.process.waitAsync(timeout: 1)
         if status == nil {
             // The socket closed but the process lives on (it closed descriptor 3 itself).
@@ -173,45 +201,55 @@ extension ProcessPool {
             status = await child.process.waitAsync(timeout: 5)
         }
         let exit = status ?? 128 + SIGKILL
-        let lost = jobs.filter { $0.value.child == child.id }
-        for (number, job) in lost.sorted(by: { $0.key < $1.key }) {
-            let runtime = Self.seconds(since: job.started)
-            switch job.cause {
-            case .hardLimit(let limit)?:
-                finish(number, .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime))
-            case .terminate(let signal)?:
-                finish(number, .terminated(signal: signal, runtime: runtime))
-            case nil where stopped:
-                finish(number, .terminated(signal: SIGKILL, runtime: runtime))
-            case nil:
-                logger.error("process pool: child \(child.pid) exited (\(ExceptionInfo.humanStatus(exit))) while running job \(number)")
-                finish(number, .workerLost(.workerLost(exitStatus: exit, job: number), runtime: runtime))
+        var lostAny = false
+        let (actions, respawn): (Actions, Bool?) = state.withLock { state in
+            var actions = Actions()
+            state.children[id] = nil
+            let lost = state.jobs.filter { $0.value.child == id }
+            lostAny = !lost.isEmpty
+            for (number, job) in lost.sorted(by: { $0.key < $1.key }) {
+                let runtime = Self.seconds(since: job.started)
+                switch job.cause {
+                case .hardLimit(let limit)?:
+                    finish(number, .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime), in: &state, &actions)
+                case .terminate(let signal)?:
+                    finish(number, .terminated(signal: signal, runtime: runtime), in: &state, &actions)
+                case nil where state.stopped:
+                    finish(number, .terminated(signal: SIGKILL, runtime: runtime), in: &state, &actions)
+                case nil:
+                    logger.error("process pool: child \(child.pid) exited (\(ExceptionInfo.humanStatus(exit))) while running job \(number)")
+                    finish(number, .workerLost(.workerLost(exitStatus: exit, job: number), runtime: runtime), in: &state, &actions)
+                }
             }
+            if child.state == .starting { state.failedStarts += 1 }
+            guard !state.stopped, Self.liveCount(state) < state.target else { return (actions, nil) }
+            return (actions, state.failedStarts > 0)
         }
-        if lost.isEmpty, !wasRetiring {
+        if !lostAny, child.state != .retiring {
             logger.warning("process pool: child \(child.pid) exited (\(ExceptionInfo.humanStatus(exit)))")
         }
-        if wasStarting { failedStarts += 1 }
-        guard !stopped, liveCount < target else { return }
-        if failedStarts > 0 {
-            scheduleRespawn()
-        } else {
-            spawn()
+        perform(actions)
+        switch respawn {
+        case true?: scheduleRespawn()
+        case false?: spawn()
+        case nil: break
         }
     }
 
     /// Replaces a child later, after a start that failed: an executable that cannot serve
     /// must not make the pool spin.
     func scheduleRespawn() {
-        let delay = min(10.0, 0.25 * Double(1 << min(failedStarts, 6)))
+        let failed = state.withLock { $0.failedStarts }
+        let delay = min(10.0, 0.25 * Double(1 << min(failed, 6)))
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(delay))
-            await self?.refill()
+            self?.refill()
         }
     }
 
     func refill() {
-        while !stopped, liveCount < target { spawn() }
+        let missing = state.withLock { state in state.stopped ? 0 : max(0, state.target - Self.liveCount(state)) }
+        for _ in 0..<missing { spawn() }
     }
 
     // MARK: Size
@@ -219,41 +257,47 @@ extension ProcessPool {
     /// Grows or shrinks the pool to `size` children (at least 1): new children start at once;
     /// idle ones retire first, busy ones after their job.
     public func resize(to size: Int) {
-        target = max(1, size)
-        guard !stopped else { return }
-        refill()
-        var excess = liveCount - target
-        guard excess > 0 else { return }
-        for child in children.values.sorted(by: { $0.id > $1.id }) where excess > 0 {
-            switch child.state {
-            case .idle, .starting:
-                retire(child)
-                excess -= 1
-            case .busy:
-                if !child.retireAfterJob {
-                    child.retireAfterJob = true
+        let actions: Actions = state.withLock { state in
+            var actions = Actions()
+            state.target = max(1, size)
+            guard !state.stopped else { return actions }
+            var excess = Self.liveCount(state) - state.target
+            if excess < 0 { actions.spawn = -excess }
+            for id in state.children.keys.sorted(by: >) where excess > 0 {
+                guard var child = state.children[id] else { continue }
+                switch child.state {
+                case .idle, .starting:
+                    retire(id, in: &state, &actions)
                     excess -= 1
+                case .busy:
+                    if !child.retireAfterJob {
+                        child.retireAfterJob = true
+                        state.children[id] = child
+                        excess -= 1
+                    }
+                case .retiring:
+                    break
                 }
-            case .retiring:
-                break
             }
+            return actions
         }
+        perform(actions)
     }
 
     /// Stops every child (their sockets close; they are killed after the grace period) and
-    /// refuses new jobs. Jobs still running end as their children end.
+    /// refuses new jobs. Jobs still running end as their children end; waiting ones at once.
     public func stop() async {
-        stopped = true
-        let waiters = idleWaiters
-        idleWaiters.removeAll()
-        waiters.forEach { $0.resume(returning: nil) }
-        let all = Array(children.values)
-        for child in all where child.state != .retiring { retire(child) }
+        let (actions, all): (Actions, [PoolProcess]) = state.withLock { state in
+            var actions = Actions()
+            state.stopped = true
+            while let number = state.pending.popFirst() {
+                finish(number, .terminated(signal: SIGKILL, runtime: 0), in: &state, &actions)
+            }
+            let all = Array(state.children.values)
+            for child in all where child.state != .retiring { retire(child.id, in: &state, &actions) }
+            return (actions, all)
+        }
+        perform(actions)
         for child in all { _ = await child.process.waitAsync(timeout: options.stopGrace + 1) }
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let duration = ContinuousClock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

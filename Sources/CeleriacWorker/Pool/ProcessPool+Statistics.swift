@@ -8,10 +8,12 @@ extension ProcessPool {
     ///   - softTimeout: the worker's default soft limit (`timeouts[0]`, 0 for none).
     ///   - hardTimeout: the worker's default hard limit (`timeouts[1]`).
     public func statistics(softTimeout: Double?, hardTimeout: Double?) -> JSONObject {
-        var object = WorkerStats.pool(implementation: Self.implementation, maxConcurrency: target, processes: pids,
+        let (target, ordered) = state.withLock { state in
+            (state.target, state.children.keys.sorted().compactMap { state.children[$0] })
+        }
+        var object = WorkerStats.pool(implementation: Self.implementation, maxConcurrency: target, processes: ordered.map { Int($0.pid) },
                                       maxTasksPerChild: options.maxTasksPerChild)
         object["timeouts"] = .array([Self.number(softTimeout), Self.number(hardTimeout)])
-        let ordered = children.keys.sorted().compactMap { children[$0] }
         let counts = ordered.map(\.writes)
         let total = counts.reduce(0, +)
         func share(_ value: Double) -> String {

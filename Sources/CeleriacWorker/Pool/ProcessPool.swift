@@ -2,8 +2,7 @@ import CeleriacProtocol
 import DequeModule
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,66 +15,97 @@ import Glibc
 /// The parent enforces what a child cannot be trusted to: the hard time limit (`SIGKILL`, the
 /// job becomes `TimeLimitExceeded`), `revoke --terminate` (the child gets the signal), and a
 /// child that dies on its own (`WorkerLostError`). Every child that ends is replaced while the
-/// pool runs; nothing here blocks on a child: reads and writes go through the event loop, and
-/// a child that writes garbage, stops mid-frame or will not exit is killed.
-public actor ProcessPool {
+/// pool runs; a child that writes garbage, stops mid-frame or will not exit is killed.
+///
+/// The hot path takes no hops: state is one lock, a job is written to an idle child by the
+/// caller, and each child has a reading thread of its own that, per read, ends the finished
+/// jobs and writes the next waiting job to the child at once. Jobs beyond the idle children
+/// wait in the parent (Celery's fair strategy) and go to whichever child frees up first.
+public final class ProcessPool: Sendable {
     /// Why a job is being stopped by the parent.
     enum StopCause {
         case hardLimit(Double)
         case terminate(Int32)
     }
 
-    /// A job handed to a child and not finished.
+    /// A job handed to the pool and not finished.
     struct Job {
-        var child: Int
+        /// The child running it; nil while it waits for one.
+        var child: Int?
         var taskID: String
+        var frame: [UInt8]
+        var softLimit: Double?
+        var hardLimit: Double?
         var started: ContinuousClock.Instant
         var continuation: CheckedContinuation<ExecutionOutcome, Never>
         var timers: [Task<Void, Never>] = []
         var cause: StopCause?
     }
 
-    public nonisolated let options: ProcessPoolOptions
+    struct State {
+        var target: Int
+        var children: [Int: PoolProcess] = [:]
+        var jobs: [UInt64: Job] = [:]
+        /// Jobs waiting for a child, oldest first.
+        var pending: Deque<UInt64> = []
+        var nextChild = 0
+        var stopped = false
+        /// Children that died before they were ready, in a row (a broken executable must not
+        /// make the pool spin).
+        var failedStarts = 0
+    }
+
+    /// What to do once the lock is released: writes, resumed runs, children to end.
+    struct Actions {
+        var writes: [(ChildLink, [UInt8])] = []
+        var resumes: [(CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)] = []
+        var retire: [PoolProcess] = []
+        var kill: [(Int32, ChildLink)] = []
+        var spawn = 0
+
+        var isEmpty: Bool { writes.isEmpty && resumes.isEmpty && retire.isEmpty && kill.isEmpty && spawn == 0 }
+    }
+
+    public let options: ProcessPoolOptions
     let logger: Logger
     let executable: String
     let arguments: [String]
-    var target: Int
-    var children: [Int: PoolProcess] = [:]
-    var jobs: [UInt64: Job] = [:]
-    var idleWaiters: Deque<CheckedContinuation<Int?, Never>> = []
-    var nextChild = 0
-    var nextJob: UInt64 = 0
-    var stopped = false
-    /// Children that died before they were ready, in a row (a broken executable must not
-    /// make the pool spin).
-    var failedStarts = 0
+    let state: Mutex<State>
+    let jobCounter = Atomic<UInt64>(0)
 
     /// A pool of `processes` children; nothing starts until ``start()``.
     public init(processes: Int, options: ProcessPoolOptions, logger: Logger = Logger(label: "celeriac.pool")) {
         self.options = options
         self.logger = logger
-        target = max(1, processes)
+        state = Mutex(State(target: max(1, processes)))
         executable = options.resolvedExecutable
         arguments = options.resolvedArguments
     }
 
     /// Starts the children (without waiting for them to be ready).
-    public func start() {
+    public func start() async {
         // A write to the socket of a child that just died must fail, not kill this process.
         signal(SIGPIPE, SIG_IGN)
-        while children.count < target { spawn() }
+        refill()
     }
 
     /// The number of children the pool keeps.
-    public var size: Int { target }
+    public var size: Int { state.withLock { $0.target } }
 
     /// The children's process ids.
-    public var pids: [Int] { children.keys.sorted().compactMap { children[$0].map { Int($0.pid) } } }
+    public var pids: [Int] {
+        state.withLock { state in state.children.keys.sorted().compactMap { state.children[$0].map { Int($0.pid) } } }
+    }
+
+    /// Children started so far (their numbers).
+    var nextChild: Int { state.withLock { $0.nextChild } }
 
     /// The pid of the child running task `id`, if one does.
     public func pid(runningTask id: String) -> Int? {
-        guard let job = jobs.values.first(where: { $0.taskID == id }) else { return nil }
-        return children[job.child].map { Int($0.pid) }
+        state.withLock { state in
+            guard let child = state.jobs.values.first(where: { $0.taskID == id })?.child else { return nil }
+            return state.children[child].map { Int($0.pid) }
+        }
     }
 
     // MARK: Running jobs
@@ -84,87 +114,142 @@ public actor ProcessPool {
     /// and terminate requests (through `handle`) carried out on the child's process.
     public func run(_ task: RegisteredTask, context: TaskContext, softLimit: Double?, hardLimit: Double?,
                     handle: RunningTask) async -> ExecutionOutcome {
-        var found: (PoolProcess, any Channel)?
-        while found == nil {
-            // nil only when the pool was stopped under a waiting request.
-            guard let childID = await idleChild() else { return .terminated(signal: SIGKILL, runtime: 0) }
-            // A child handed over may have died before this ran: wait for another.
-            if let child = children[childID], let channel = child.channel, child.state == .idle || child.state == .busy(0) {
-                found = (child, channel)
-            }
-        }
-        guard let (child, channel) = found else { return .terminated(signal: SIGKILL, runtime: 0) }
-        let childID = child.id
-        nextJob += 1
-        let number = nextJob
-        child.state = .busy(number)
-        child.writes += 1
+        let number = jobCounter.wrappingAdd(1, ordering: .relaxed).newValue
         let frame = PoolFrameCodec.encode(.run(PoolJob(number: number, context: context)))
-        return await withCheckedContinuation { continuation in
-            var job = Job(child: childID, taskID: context.id, started: .now, continuation: continuation)
-            if let softLimit, softLimit > 0 {
-                job.timers.append(Task { [weak self] in
-                    guard (try? await Task.sleep(for: .seconds(softLimit))) != nil else { return }
-                    await self?.softLimitPassed(number)
-                })
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<ExecutionOutcome, Never>) in
+            let write: (ChildLink, [UInt8])?? = state.withLock { state in
+                guard !state.stopped else { return .none }
+                state.jobs[number] = Job(taskID: context.id, frame: frame, softLimit: softLimit, hardLimit: hardLimit,
+                                         started: .now, continuation: continuation)
+                guard let child = Self.idleChild(in: state) else {
+                    state.pending.append(number)
+                    return .some(nil)
+                }
+                return .some(assign(number, to: child, in: &state))
             }
-            if let hardLimit, hardLimit > 0 {
-                job.timers.append(Task { [weak self] in
-                    guard (try? await Task.sleep(for: .seconds(hardLimit))) != nil else { return }
-                    await self?.stop(job: number, cause: .hardLimit(hardLimit))
-                })
+            switch write {
+            case .none:
+                continuation.resume(returning: .terminated(signal: SIGKILL, runtime: 0))
+                return
+            case .some(let write?):
+                write.0.write(write.1)
+            case .some(nil):
+                break
             }
-            jobs[number] = job
-            channel.writeAndFlush(ByteBuffer(bytes: frame), promise: nil)
             handle.onStop { [weak self] reason in
                 guard case .terminate(let signal) = reason else { return }
-                Task { await self?.stop(job: number, cause: .terminate(signal)) }
+                self?.stop(job: number, cause: .terminate(signal))
             }
         }
+        return outcome
     }
 
-    /// An idle child's id, waiting for one if none is idle; nil once the pool stopped.
-    func idleChild() async -> Int? {
-        if stopped { return nil }
-        if let child = children.values.filter({ $0.state == .idle }).min(by: { $0.writes < $1.writes }) {
-            return child.id
+    /// The idle child with the fewest writes (Celery's fair strategy).
+    static func idleChild(in state: State) -> Int? {
+        var best: PoolProcess?
+        for child in state.children.values where child.state == .idle {
+            if best.map({ child.writes < $0.writes }) ?? true { best = child }
         }
-        return await withCheckedContinuation { idleWaiters.append($0) }
+        return best?.id
     }
 
-    /// A child became free: it goes to the request that waits longest, else it idles.
-    func release(_ child: PoolProcess) {
-        if let waiter = idleWaiters.popFirst() {
-            // Reserved (job 0) until the waiting run() hands it its job: nobody else takes it.
-            child.state = .busy(0)
-            waiter.resume(returning: child.id)
-        } else {
-            child.state = .idle
+    /// Hands job `number` to child `id` (caller holds the lock): its clock and limits start
+    /// now; the returned frame must be written to the returned link.
+    func assign(_ number: UInt64, to id: Int, in state: inout State) -> (ChildLink, [UInt8])? {
+        guard var job = state.jobs[number], var child = state.children[id] else { return nil }
+        child.state = .busy(number)
+        child.writes += 1
+        state.children[id] = child
+        job.child = id
+        job.started = .now
+        if let softLimit = job.softLimit, softLimit > 0 {
+            job.timers.append(Task { [weak self] in
+                guard (try? await Task.sleep(for: .seconds(softLimit))) != nil else { return }
+                self?.softLimitPassed(number)
+            })
         }
+        if let hardLimit = job.hardLimit, hardLimit > 0 {
+            job.timers.append(Task { [weak self] in
+                guard (try? await Task.sleep(for: .seconds(hardLimit))) != nil else { return }
+                self?.stop(job: number, cause: .hardLimit(hardLimit))
+            })
+        }
+        let frame = job.frame
+        job.frame = []
+        state.jobs[number] = job
+        return (child.link, frame)
+    }
+
+    /// Child `id` is free: it takes the oldest waiting job, else it idles (caller holds the lock).
+    func release(_ id: Int, in state: inout State, _ actions: inout Actions) {
+        while let number = state.pending.popFirst() {
+            if let write = assign(number, to: id, in: &state) {
+                actions.writes.append(write)
+                return
+            }
+        }
+        state.children[id]?.state = .idle
     }
 
     func softLimitPassed(_ number: UInt64) {
-        guard let job = jobs[number], let channel = children[job.child]?.channel else { return }
-        channel.writeAndFlush(ByteBuffer(bytes: PoolFrameCodec.encode(.softLimit(job: number))), promise: nil)
-    }
-
-    /// The hard limit or a terminate request: the child gets the signal; the job ends when its
-    /// socket closes (or with its result, if that came first).
-    func stop(job number: UInt64, cause: StopCause) {
-        guard var job = jobs[number], job.cause == nil, let child = children[job.child] else { return }
-        job.cause = cause
-        jobs[number] = job
-        switch cause {
-        case .hardLimit:
-            kill(child.pid, SIGKILL)
-        case .terminate(let signal):
-            kill(child.pid, signal)
+        let link: ChildLink? = state.withLock { state in
+            guard let child = state.jobs[number]?.child else { return nil }
+            return state.children[child]?.link
         }
+        link?.write(PoolFrameCodec.encode(.softLimit(job: number)))
     }
 
-    func finish(_ number: UInt64, _ outcome: ExecutionOutcome) {
-        guard let job = jobs.removeValue(forKey: number) else { return }
+    /// The hard limit or a terminate request: the child gets the signal, and the job ends when
+    /// its socket closes (or with its result, if that came first). A job still waiting for a
+    /// child just ends.
+    func stop(job number: UInt64, cause: StopCause) {
+        let ended: (CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)? = state.withLock { state in
+            guard var job = state.jobs[number], job.cause == nil else { return nil }
+            guard let id = job.child else {
+                state.jobs[number] = nil
+                state.pending.removeAll { $0 == number }
+                let outcome: ExecutionOutcome
+                switch cause {
+                case .hardLimit(let limit): outcome = .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: 0)
+                case .terminate(let signal): outcome = .terminated(signal: signal, runtime: 0)
+                }
+                return (job.continuation, outcome)
+            }
+            guard let child = state.children[id] else { return nil }
+            job.cause = cause
+            state.jobs[number] = job
+            switch cause {
+            case .hardLimit:
+                kill(child.pid, SIGKILL)
+            case .terminate(let signal):
+                kill(child.pid, signal)
+            }
+            return nil
+        }
+        if let (continuation, outcome) = ended { continuation.resume(returning: outcome) }
+    }
+
+    /// Ends job `number` with `outcome` (caller holds the lock).
+    func finish(_ number: UInt64, _ outcome: ExecutionOutcome, in state: inout State, _ actions: inout Actions) {
+        guard let job = state.jobs.removeValue(forKey: number) else { return }
         job.timers.forEach { $0.cancel() }
-        job.continuation.resume(returning: outcome)
+        actions.resumes.append((job.continuation, outcome))
+    }
+
+    /// Carries out what a locked section decided.
+    func perform(_ actions: Actions) {
+        for (link, bytes) in actions.writes { link.write(bytes) }
+        for (pid, link) in actions.kill {
+            kill(pid, SIGKILL)
+            link.shutDown()
+        }
+        for child in actions.retire { retireOutsideLock(child) }
+        for _ in 0..<actions.spawn { spawn() }
+        for (continuation, outcome) in actions.resumes { continuation.resume(returning: outcome) }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

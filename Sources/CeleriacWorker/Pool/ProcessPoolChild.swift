@@ -35,32 +35,23 @@ public enum ProcessPoolChild {
         for number in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2] { signal(number, SIG_DFL) }
         let connection = ChildConnection(socket: socket)
         connection.send(.ready(pid: getpid()))
-        let frames = AsyncStream<PoolFrame> { continuation in
-            let thread = Thread { connection.readFrames(into: continuation) }
-            thread.name = "celeriac-pool-child-reader"
+        let runs = AsyncStream<(PoolJob, RunningTask)> { continuation in
+            let thread = Thread { connection.readFrames(runs: continuation) }
+            thread.name = "pool-child-reader"
             thread.start()
         }
-        for await frame in frames {
-            switch frame {
-            case .run(let job):
-                let handle = RunningTask()
-                connection.began(job.number, handle: handle)
-                Task {
-                    let outcome: ExecutionOutcome
-                    if let task = registry[job.context.name] {
-                        outcome = await TaskRunner.run(task, context: job.context, handle: handle)
-                    } else {
-                        let info = ExceptionInfo.notRegistered(job.context.name)
-                        outcome = .failed(info, traceback: info.pythonTraceback(task: job.context.name), runtime: 0)
-                    }
-                    connection.ended(job.number)
-                    connection.send(.result(job: job.number, maxResidentKiB: peakResidentKiB(), outcome: outcome))
-                }
-            case .softLimit(let number):
-                connection.handle(of: number)?.stop(.softLimit)
-            case .ready, .result:
-                connection.fail("the parent sent a child's frame")
+        // One job at a time (the parent sends the next only after this one's result), run
+        // inline: no task per job.
+        for await (job, handle) in runs {
+            let outcome: ExecutionOutcome
+            if let task = registry[job.context.name] {
+                outcome = await TaskRunner.run(task, context: job.context, handle: handle)
+            } else {
+                let info = ExceptionInfo.notRegistered(job.context.name)
+                outcome = .failed(info, traceback: info.pythonTraceback(task: job.context.name), runtime: 0)
             }
+            connection.ended(job.number)
+            connection.send(.result(job: job.number, maxResidentKiB: peakResidentKiB(), outcome: outcome))
         }
         exit(0)
     }

@@ -207,7 +207,7 @@ extension Worker: ControlTarget {
         let size = concurrency + delta
         guard size >= 1 else { return false }
         concurrency = size
-        await pool?.resize(to: size)
+        await resizeBodyPool(to: size)
         await consumer.setPrefetch(prefetchCount)
         dispatch()
         logger.info("pool resized to \(size) slots")

@@ -149,7 +149,7 @@ extension Worker {
             switches.abandonRunningTasks()
             for entry in active.values { entry.handle.terminate(signal: 9) }
         }
-        await pool?.stop()
+        await stopPool()
         await consumer.close()
         do {
             let restored = try await consumer.restoreUnacked()

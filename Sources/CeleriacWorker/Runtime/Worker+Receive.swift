@@ -86,7 +86,7 @@ extension Worker {
         var index = 0
         var earliestToken: Double?
         var limitedTypes: Set<String> = []
-        while active.count < concurrency, index < reserved.count {
+        while active.count < dispatchLimit, index < reserved.count {
             let name = reserved[index].name
             if limitedTypes.contains(name) {
                 index += 1

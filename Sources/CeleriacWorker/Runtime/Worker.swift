@@ -35,6 +35,8 @@ public actor Worker {
     nonisolated let consumer: Consumer
     /// The process pool (`--pool process`); nil on the async pool.
     nonisolated let pool: ProcessPool?
+    /// The threads pool (`--pool threads`); nil otherwise.
+    nonisolated let threadPool: ThreadPool?
     nonisolated let switches = WorkerSwitches()
     nonisolated let startedAt = ContinuousClock.now
 
@@ -88,10 +90,12 @@ public actor Worker {
         self.logger = logger
         nodename = configuration.nodename
         // With --autoscale the pool starts at its minimum, as Celery's does.
-        let processes = max(1, configuration.processPool?.autoscale?.min ?? configuration.concurrency)
+        let processOptions = configuration.effectiveProcessPool
+        let processes = max(1, processOptions?.autoscale?.min ?? configuration.concurrency)
         concurrency = processes
-        pool = configuration.processPool.map { ProcessPool(processes: processes, options: $0, logger: logger) }
-        autoscaler = configuration.processPool?.autoscale.map { PoolAutoscaler(max: $0.max, min: $0.min) }
+        pool = processOptions.map { ProcessPool(processes: processes, options: $0, logger: logger) }
+        threadPool = configuration.effectivePool == .threads ? ThreadPool(threads: processes, logger: logger) : nil
+        autoscaler = processOptions?.autoscale.map { PoolAutoscaler(max: $0.max, min: $0.min) }
         queues = configuration.queues.map { QueueInfo(name: $0) }
         pid = Int(ProcessInfo.processInfo.processIdentifier)
         let timeout = Duration.milliseconds(Int64(max(0.05, configuration.brokerTimeout) * 1000))

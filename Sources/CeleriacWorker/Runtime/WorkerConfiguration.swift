@@ -56,8 +56,12 @@ public struct WorkerConfiguration: Sendable {
     /// The version reported as `sw_ver`.
     public var softwareVersion = "0.1.0"
     /// `--pool process`: run task bodies in child processes with these settings; nil runs
-    /// them on the async pool.
+    /// them on the async pool (or the threads pool, see ``pool``).
     public var processPool: ProcessPoolOptions?
+    /// `-P/--pool`: `.threads` runs task bodies on `concurrency` dedicated threads. `.process`
+    /// uses ``processPool`` (its defaults when nil); setting ``processPool`` alone also
+    /// chooses the process pool.
+    public var pool: WorkerPoolKind = .async
     /// `task_reject_on_worker_lost`: an acks-late task whose pool child died goes back to its
     /// queue instead of failing (a task's own option wins).
     public var rejectOnWorkerLost = false
@@ -68,6 +72,14 @@ public struct WorkerConfiguration: Sendable {
         brokerURL = client.brokerURL
         brokerAlternates = Array(client.brokerURLs.dropFirst())
         resultBackendURL = client.resultBackendURL
+    }
+
+    /// The pool task bodies run on.
+    public var effectivePool: WorkerPoolKind { processPool != nil ? .process : pool }
+
+    /// The process pool's settings when task bodies run in child processes.
+    public var effectiveProcessPool: ProcessPoolOptions? {
+        processPool ?? (pool == .process ? ProcessPoolOptions() : nil)
     }
 
     /// The result backend actually used.
@@ -93,6 +105,9 @@ public struct WorkerConfiguration: Sendable {
         }
         for (option, value) in [("--time-limit", timeLimit), ("--soft-time-limit", softTimeLimit)] {
             if let value, !(value > 0) { throw WorkerConfigurationError(option: option, "must be more than 0 seconds") }
+        }
+        if pool == .threads, processPool != nil {
+            throw WorkerConfigurationError(option: "--pool", "\(pool.rawValue) takes no process pool options (--max-tasks-per-child, --max-memory-per-child, --autoscale)")
         }
         try processPool?.validate()
         if let expires = resultExpires, expires < 0 {

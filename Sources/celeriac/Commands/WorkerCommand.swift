@@ -42,7 +42,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var logfile: String?
 
     @Option(name: [.customShort("P"), .customLong("pool")],
-            help: "The pool: async (tasks are Swift async functions in this process) or process (child processes).")
+            help: "The pool: async (Swift async functions on the cooperative pool), threads (a thread per slot, for blocking code) or process (child processes).")
     var pool: String = "async"
 
     @Option(name: .customLong("max-tasks-per-child"), help: "Replace a pool process after this many tasks (--pool process).")
@@ -114,13 +114,20 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch {
             throw usageError("--broker/--result-backend: \(error.description)")
         }
-        switch pool {
-        case "async":
+        let kind: WorkerPoolKind
+        do {
+            kind = try WorkerPoolKind(option: pool)
+        } catch {
+            throw usageError(error.description)
+        }
+        configuration.pool = kind
+        switch kind {
+        case .async, .threads:
             for (option, given) in [("--max-tasks-per-child", maxTasksPerChild != nil), ("--max-memory-per-child", maxMemoryPerChild != nil),
                                     ("--autoscale", autoscale != nil)] where given {
                 throw usageError("\(option) needs --pool process")
             }
-        case "process":
+        case .process:
             var options = ProcessPoolOptions(maxTasksPerChild: maxTasksPerChild, maxMemoryPerChildKiB: maxMemoryPerChild)
             if let autoscale {
                 let parts = autoscale.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -130,8 +137,6 @@ struct WorkerCommand: AsyncParsableCommand {
                 options.autoscale = (high, low)
             }
             configuration.processPool = options
-        default:
-            throw usageError("--pool \(pool) is not available: use --pool async or --pool process")
         }
         configuration.rejectOnWorkerLost = rejectOnWorkerLost
         guard CeleryLogHandler.level(named: loglevel) != nil else {

@@ -27,22 +27,22 @@ struct ProcessPoolFaultTests {
     @Test func aChildThatNeverGetsReadyIsKilledAndReplaced() async throws {
         let pool = Self.pool("/bin/sleep", ["60"])
         await pool.start()
-        let first = try #require(await pool.pids.first)
+        let first = try #require(pool.pids.first)
         try await eventually("the silent child replaced") {
-            let now = await pool.pids
+            let now = pool.pids
             return now.count == 1 && now != [first]
         }
         #expect(!Self.isAlive(first), "the silent child was killed")
         await pool.stop()
-        #expect(await pool.pids.allSatisfy { !Self.isAlive($0) })
+        #expect(pool.pids.allSatisfy { !Self.isAlive($0) })
     }
 
     @Test func aChildThatWritesGarbageInsteadOfReadyIsKilledAndReplaced() async throws {
         let pool = Self.pool("/bin/sh", ["-c", "printf 'GET / HTTP/1.1' >&3; exec sleep 60"])
         await pool.start()
-        let first = try #require(await pool.pids.first)
+        let first = try #require(pool.pids.first)
         try await eventually("the garbage child replaced") {
-            let now = await pool.pids
+            let now = pool.pids
             return now.count == 1 && now != [first]
         }
         #expect(!Self.isAlive(first))
@@ -54,7 +54,7 @@ struct ProcessPoolFaultTests {
         await pool.start()
         try await Task.sleep(for: .seconds(2))
         // Backoff of 0.25 s, 0.5 s, 1 s…: a handful of starts in two seconds, not hundreds.
-        let starts = await pool.nextChild
+        let starts = pool.nextChild
         #expect(starts >= 2)
         #expect(starts <= 8)
         await pool.stop()
@@ -86,7 +86,7 @@ struct ProcessPoolFaultTests {
             return
         }
         #expect(info == .notRegistered("app.only.in.parent"))
-        let pids = await pool.pids
+        let pids = pool.pids
         await pool.stop()
         for pid in pids { #expect(!Self.isAlive(pid)) }
     }

@@ -8,8 +8,8 @@ import Testing
 import Glibc
 #endif
 
-/// A `celeriac worker --pool process` (the built binary, with the fault tasks) on a fresh
-/// backend, an app to call it, and remote control to watch its pool.
+/// A `celeriac worker --pool process` (or `--pool threads`; the built binary, with the fault
+/// tasks) on a fresh backend, an app to call it, and remote control to watch its pool.
 final class ProcessPoolHarness: Sendable {
     let server: any TestServer
     let worker: CeleriacWorkerProcess
@@ -23,13 +23,13 @@ final class ProcessPoolHarness: Sendable {
         self.node = node
     }
 
-    /// Runs `body` with a worker started with `arguments` beside `--pool process`.
-    static func with(_ arguments: [String], _ body: (ProcessPoolHarness) async throws -> Void) async throws {
+    /// Runs `body` with a worker started with `arguments` beside `--pool <pool>`.
+    static func with(_ arguments: [String], pool kind: String = "process", _ body: (ProcessPoolHarness) async throws -> Void) async throws {
         let server = try TestBackend.start()
         let node = "pool-\(UUID().uuidString.prefix(8))@localhost"
         let worker: CeleriacWorkerProcess
         do {
-            worker = try await CeleriacWorkerProcess(broker: server.url(), arguments: ["--pool", "process", "--pool-fault-tasks", "-n", node] + arguments)
+            worker = try await CeleriacWorkerProcess(broker: server.url(), arguments: ["--pool", kind, "--pool-fault-tasks", "-n", node] + arguments)
         } catch {
             server.stop()
             throw error

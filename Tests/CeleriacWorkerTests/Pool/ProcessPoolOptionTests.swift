@@ -13,7 +13,8 @@ struct ProcessPoolOptionTests {
         (["--pool", "process", "--autoscale", "four"], "--autoscale"),
         (["--max-tasks-per-child", "10"], "--max-tasks-per-child"),
         (["--autoscale", "4,1"], "--autoscale"),
-        (["--pool", "threads"], "--pool"),
+        (["--pool", "gevent"], "--pool"),
+        (["--pool", "threads", "--max-tasks-per-child", "5"], "--max-tasks-per-child"),
     ])
     func badPoolOptionsExitTwoWithOneLineNamingTheOption(arguments: [String], option: String) async throws {
         let output = try await ProcessRunner.run(ProjectPaths.executable("celeriac"), ["worker"] + arguments, timeout: 30)

@@ -1,14 +1,18 @@
 import CeleriacProtocol
 import Foundation
 
-/// The worker's side of `--pool process`: where a task body runs, what a lost child means
-/// for its message, what `stats` says about the pool, and the autoscaler.
+/// The worker's side of `--pool threads|process`: where a task body runs, what a lost child
+/// means for its message, what `stats` says about the pool, and the autoscaler.
 extension Worker {
-    /// `async`, or `process` when task bodies run in child processes.
-    nonisolated var poolName: String { pool == nil ? "async" : "process" }
+    /// `async`, `threads`, or `process` when task bodies run in child processes.
+    nonisolated var poolName: String {
+        if pool != nil { return WorkerPoolKind.process.rawValue }
+        return threadPool == nil ? WorkerPoolKind.async.rawValue : WorkerPoolKind.threads.rawValue
+    }
 
-    /// Starts the pool's children and, with `--autoscale`, the loop that sizes the pool.
+    /// Starts the pool's threads or children and, with `--autoscale`, the loop that sizes the pool.
     func startPool() async {
+        threadPool?.start()
         guard let pool else { return }
         await pool.start()
         if autoscaler != nil {
@@ -16,9 +20,30 @@ extension Worker {
         }
     }
 
-    /// Runs a request's body: in a pool child, or on the async pool.
+    /// Requests started at once. With the process pool, one more per child waits in the pool
+    /// (not in a child: the first child to free up takes it, Celery's fair strategy), so a
+    /// child starts its next job as soon as it sends a result, while the worker stores that
+    /// result and acks; otherwise the slots.
+    var dispatchLimit: Int { pool == nil ? concurrency : concurrency * 2 }
+
+    /// Grows or shrinks the threads or children that run bodies (the async pool has none).
+    func resizeBodyPool(to size: Int) async {
+        threadPool?.resize(to: size)
+        pool?.resize(to: size)
+    }
+
+    /// Stops the pool's threads (busy ones end after their body) or children.
+    func stopPool() async {
+        threadPool?.stop()
+        await pool?.stop()
+    }
+
+    /// Runs a request's body: in a pool child, on a pool thread, or on the async pool.
     nonisolated func runBody(_ request: TaskRequest, soft: Double?, hard: Double?, handle: RunningTask) async -> ExecutionOutcome {
         let context = request.context(hostname: nodename)
+        if let threadPool {
+            return await threadPool.run(request.task, context: context, softLimit: soft, hardLimit: hard, handle: handle)
+        }
         guard let pool else {
             return await TaskRunner.run(request.task, context: context, softLimit: soft, hardLimit: hard, handle: handle)
         }
@@ -41,15 +66,17 @@ extension Worker {
 
     /// The `pool` object of `stats`.
     func poolStatistics() async -> JSONObject {
+        if let threadPool { return threadPool.statistics() }
         guard let pool else {
             return WorkerStats.pool(implementation: "celeriac.async:TaskPool", maxConcurrency: concurrency, processes: [pid])
         }
-        return await pool.statistics(softTimeout: configuration.softTimeLimit, hardTimeout: configuration.timeLimit)
+        return pool.statistics(softTimeout: configuration.softTimeLimit, hardTimeout: configuration.timeLimit)
     }
 
     /// The pool's settings under Celery's names, for `conf` (nothing on the async pool).
     func poolConfiguration() -> JSONObject {
         var object = JSONObject()
+        if threadPool != nil { object["worker_pool"] = .string(poolName) }
         guard let options = pool?.options else { return object }
         object["worker_pool"] = .string(poolName)
         object["worker_max_tasks_per_child"] = options.maxTasksPerChild.map(JSONValue.integer) ?? .null
@@ -65,7 +92,7 @@ extension Worker {
         guard let pool else { return infos }
         var result = infos
         for index in result.indices {
-            result[index].workerPID = await pool.pid(runningTask: result[index].id)
+            result[index].workerPID = pool.pid(runningTask: result[index].id)
         }
         return result
     }
