@@ -16,7 +16,9 @@ struct ExposureTests {
         let owned = pid.map(socketInodes(of:))
         var found: [String] = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+            // Read to the end: String(contentsOfFile:) stops after the first 4 KB of a /proc
+            // file, and with parallel tests the table holds hundreds of sockets.
+            let text = FileHandle(forReadingAtPath: table).map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 guard fields.count > 9, fields[3] == "0A" else { continue }
