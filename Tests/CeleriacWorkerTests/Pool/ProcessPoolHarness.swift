@@ -103,4 +103,15 @@ final class ProcessPoolHarness: Sendable {
 
     /// Whether the worker process (the parent) still runs.
     var workerIsRunning: Bool { worker.process.isRunning }
+
+    /// Runs one `demo.add`, then asks Python's `celery inspect stats` for this worker and
+    /// returns its stats: what Celery's own tool reads of the pool.
+    func celeryInspectStats() async throws -> JSONValue {
+        let celery = try #require(ProjectPaths.venvProgram("celery"), "the Celery virtualenv is missing: set CELERIAC_VENV")
+        #expect(try await app.producer.send("demo.add", args: [1, 2]).get(timeout: 30) == 3)
+        let output = try await runProgram(celery, ["-b", server.url(), "inspect", "stats", "--json", "-t", "10", "-d", node])
+        #expect(output.status == 0, "\(output.stderr)")
+        let line = try #require(output.stdout.split(separator: "\n").last)
+        return try #require(try JSONParser.parse(String(line))[node])
+    }
 }

@@ -78,13 +78,8 @@ struct ThreadPoolWorkerTests {
     }
 
     @Test func celeryInspectStatsReadsAThreadsPool() async throws {
-        let celery = try #require(ProjectPaths.venvProgram("celery"), "the Celery virtualenv is missing: set CELERIAC_VENV")
         try await ProcessPoolHarness.with(["-c", "3"], pool: "threads") { pool in
-            #expect(try await pool.app.producer.send("demo.add", args: [1, 2]).get(timeout: 30) == 3)
-            let output = try await runProgram(celery, ["-b", pool.server.url(), "inspect", "stats", "--json", "-t", "10", "-d", pool.node])
-            #expect(output.status == 0, "\(output.stderr)")
-            let line = try #require(output.stdout.split(separator: "\n").last)
-            let stats = try #require(try JSONParser.parse(String(line))[pool.node])
+            let stats = try await pool.celeryInspectStats()
             let reported = try #require(stats["pool"])
             #expect(reported["implementation"] == "celeriac.concurrency.thread:TaskPool")
             #expect(reported["max-concurrency"] == 3)
