@@ -57,27 +57,22 @@ import Testing
     ]
 
     @Test func configRepliesMatchRedisServer() throws {
-        guard ProjectPaths.which("redis-server") != nil else { return }
-        let server = try RedisServer()
-        defer {
-            _ = try? RawRESPClient(port: server.port).call("SHUTDOWN", "NOSAVE")
-            server.stop()
-        }
-        let redis = try RawRESPClient(port: server.port)
-        let engine = BrokerEngine()
-        let client = engine.addClient()
-        var mismatches: [String] = []
-        for command in Self.script {
-            let args = command.map { Array($0.utf8) }
-            let expected = try redis.call(args)
-            guard case .reply(let produced) = engine.execute(args, from: client) else {
-                mismatches.append("\(command): not a single reply")
-                continue
+        try withRedisServer { redis, _ in
+            let engine = BrokerEngine()
+            let client = engine.addClient()
+            var mismatches: [String] = []
+            for command in Self.script {
+                let args = command.map { Array($0.utf8) }
+                let expected = try redis.call(args)
+                guard case .reply(let produced) = engine.execute(args, from: client) else {
+                    mismatches.append("\(command): not a single reply")
+                    continue
+                }
+                let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
+                if wire != expected { mismatches.append("\(command): redis \(expected) engine \(wire)") }
             }
-            let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
-            if wire != expected { mismatches.append("\(command): redis \(expected) engine \(wire)") }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         }
-        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
     }
 
     @Test func configSetChangesTheEngine() {

@@ -93,101 +93,82 @@ import Testing
     /// Where Redis's encodings fix the order (a listpack hash in insertion order, an intset
     /// in numeric order, each scanned whole with cursor 0), the engine answers in that order.
     @Test func smallHashesAndIntegerSetsAnswerInRedisOrder() throws {
-        guard ProjectPaths.which("redis-server") != nil else { return }
-        let server = try RedisServer()
-        defer {
-            _ = try? RawRESPClient(port: server.port).call("SHUTDOWN", "NOSAVE")
-            server.stop()
-        }
-        let redis = try RawRESPClient(port: server.port)
-        let engine = BrokerEngine()
-        let client = engine.addClient()
-        let script: [[String]] = [
-            ["HSET", "h", "zeta", "1", "alpha", "2", "mid", "3"], ["HGETALL", "h"], ["HDEL", "h", "alpha"],
-            ["HSET", "h", "alpha", "4", "zeta", "5"], ["HKEYS", "h"], ["HVALS", "h"], ["HSCAN", "h", "0", "COUNT", "1"],
-            ["HSCAN", "h", "0", "MATCH", "*a"],
-            ["SADD", "s", "10", "3", "-2", "100", "0"], ["SMEMBERS", "s"], ["SREM", "s", "3"], ["SADD", "s", "7"],
-            ["SMEMBERS", "s"], ["SSCAN", "s", "0", "COUNT", "2"],
-        ]
-        for command in script {
-            let args = command.map { Array($0.utf8) }
-            let expected = try redis.call(args)
-            guard case .reply(let produced) = engine.execute(args, from: client) else {
-                Issue.record("\(command): not a single reply")
-                continue
+        try withRedisServer { redis, _ in
+            let engine = BrokerEngine()
+            let client = engine.addClient()
+            let script: [[String]] = [
+                ["HSET", "h", "zeta", "1", "alpha", "2", "mid", "3"], ["HGETALL", "h"], ["HDEL", "h", "alpha"],
+                ["HSET", "h", "alpha", "4", "zeta", "5"], ["HKEYS", "h"], ["HVALS", "h"], ["HSCAN", "h", "0", "COUNT", "1"],
+                ["HSCAN", "h", "0", "MATCH", "*a"],
+                ["SADD", "s", "10", "3", "-2", "100", "0"], ["SMEMBERS", "s"], ["SREM", "s", "3"], ["SADD", "s", "7"],
+                ["SMEMBERS", "s"], ["SSCAN", "s", "0", "COUNT", "2"],
+            ]
+            for command in script {
+                let args = command.map { Array($0.utf8) }
+                let expected = try redis.call(args)
+                guard case .reply(let produced) = engine.execute(args, from: client) else {
+                    Issue.record("\(command): not a single reply")
+                    continue
+                }
+                // As each would put it on the wire (RESP2 here).
+                let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
+                #expect(wire == expected, "\(command)")
             }
-            // As each would put it on the wire (RESP2 here).
-            let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
-            #expect(wire == expected, "\(command)")
         }
     }
 
     @Test(arguments: [RESPVersion.v2, RESPVersion.v3])
     func engineMatchesRedisServer(version: RESPVersion) throws {
-        guard ProjectPaths.which("redis-server") != nil else { return }
-        let server = try RedisServer()
-        let redis: RawRESPClient
-        do {
-            redis = try RawRESPClient(port: server.port)
-        } catch {
-            server.stop()
-            throw error
-        }
-        defer {
-            // The server may have been spawned with SIGTERM blocked (it inherits the test
-            // thread's signal mask), so ask it to exit itself before stop() waits for it.
-            // A fresh connection: the test's own may have been left inside MULTI.
-            _ = try? RawRESPClient(port: server.port).call("SHUTDOWN", "NOSAVE")
-            server.stop()
-        }
-        let engine = BrokerEngine()
-        let client = engine.addClient()
-        if version == .v3 {
-            _ = try redis.call("HELLO", "3")
-            _ = engine.execute(["HELLO", "3"], from: client)
-        }
-        let generator = RandomBox(seed: version == .v2 ? 2 : 3)
-        var mismatches: [String] = []
-        var successes = 0
-        var history: [String] = []
-        let inspector = try RawRESPClient(port: server.port)
-        for step in 0..<4000 {
-            let command = Self.randomCommand(generator)
-            let args = command.map { Array($0.utf8) }
-            let expected = try redis.call(args)
-            let produced: RESPValue
-            switch engine.execute(args, from: client) {
-            case .reply(let value): produced = value
-            case .replies(let values): produced = values.count == 1 ? values[0] : .array(values)
-            case .blocked, .close, .shutdown: produced = .simpleString("<unexpected outcome>")
+        try withRedisServer { redis, port in
+            let engine = BrokerEngine()
+            let client = engine.addClient()
+            if version == .v3 {
+                _ = try redis.call("HELLO", "3")
+                _ = engine.execute(["HELLO", "3"], from: client)
             }
-            // Compare what each would put on the wire, parsed back.
-            let wire = try RESPParser().parseAll(produced.encoded(version: version)).values.first ?? .null
-            let name = command[0].lowercased()
-            if !expected.isError { successes += 1 }
-            if Self.normalized(wire, command: name) != Self.normalized(expected, command: name) {
-                mismatches.append("step \(step) \(command): redis \(expected) engine \(wire)")
+            let generator = RandomBox(seed: version == .v2 ? 2 : 3)
+            var mismatches: [String] = []
+            var successes = 0
+            var history: [String] = []
+            let inspector = try RawRESPClient(port: port)
+            for step in 0..<4000 {
+                let command = Self.randomCommand(generator)
+                let args = command.map { Array($0.utf8) }
+                let expected = try redis.call(args)
+                let produced: RESPValue
+                switch engine.execute(args, from: client) {
+                case .reply(let value): produced = value
+                case .replies(let values): produced = values.count == 1 ? values[0] : .array(values)
+                case .blocked, .close, .shutdown: produced = .simpleString("<unexpected outcome>")
+                }
+                // Compare what each would put on the wire, parsed back.
+                let wire = try RESPParser().parseAll(produced.encoded(version: version)).values.first ?? .null
+                let name = command[0].lowercased()
+                if !expected.isError { successes += 1 }
+                if Self.normalized(wire, command: name) != Self.normalized(expected, command: name) {
+                    mismatches.append("step \(step) \(command): redis \(expected) engine \(wire)")
+                    if mismatches.count >= 10 { break }
+                }
+                // Outside MULTI, also compare key counts so a silent divergence shows where it began.
+                history.append(command.joined(separator: " "))
+                for db in 0..<3 {
+                    _ = try inspector.call("SELECT", String(db))
+                    let keysThere = try inspector.call("DBSIZE")
+                    let keysHere = RESPValue.integer(Int64(engine.keyCount(db: db)))
+                    if keysHere != keysThere {
+                        let inspectorHere = engine.addClient()
+                        _ = engine.execute(["SELECT", String(db)], from: inspectorHere)
+                        let keysListHere = engine.execute(["KEYS", "*"], from: inspectorHere)
+                        let keysListThere = try inspector.call("KEYS", "*")
+                        mismatches.append("step \(step) db \(db): DBSIZE redis \(keysThere) engine \(keysHere) after \(history.suffix(6)) keys \(keysListThere) vs \(keysListHere)")
+                    }
+                }
                 if mismatches.count >= 10 { break }
             }
-            // Outside MULTI, also compare key counts so a silent divergence shows where it began.
-            history.append(command.joined(separator: " "))
-            for db in 0..<3 {
-                _ = try inspector.call("SELECT", String(db))
-                let keysThere = try inspector.call("DBSIZE")
-                let keysHere = RESPValue.integer(Int64(engine.keyCount(db: db)))
-                if keysHere != keysThere {
-                    let inspectorHere = engine.addClient()
-                    _ = engine.execute(["SELECT", String(db)], from: inspectorHere)
-                    let keysListHere = engine.execute(["KEYS", "*"], from: inspectorHere)
-                    let keysListThere = try inspector.call("KEYS", "*")
-                    mismatches.append("step \(step) db \(db): DBSIZE redis \(keysThere) engine \(keysHere) after \(history.suffix(6)) keys \(keysListThere) vs \(keysListHere)")
-                }
-            }
-            if mismatches.count >= 10 { break }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+            // The sequence must exercise real work, not just error paths.
+            #expect(successes > 2000)
         }
-        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
-        // The sequence must exercise real work, not just error paths.
-        #expect(successes > 2000)
     }
 }
 
