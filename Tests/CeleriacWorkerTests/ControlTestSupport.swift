@@ -100,22 +100,12 @@ func withControlCluster(_ nodenames: [String] = ["w1@control.test"], options: Co
     await stopAll()
 }
 
-/// Runs a program off the cooperative pool (a plain thread waits for it), so a control
-/// server in this process keeps answering while the program talks to it.
+/// Runs a program off the cooperative pool (ProcessRunner's async `run` waits on a thread of
+/// its own), so a control server in this process keeps answering while the program talks to it.
 func runProgram(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                 timeout: TimeInterval = 60) async throws -> ProcessOutput
 {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            do {
-                continuation.resume(returning: try ProcessRunner.run(executable, arguments, environment: environment,
-                                                                     timeout: timeout))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-        thread.start()
-    }
+    try await ProcessRunner.run(executable, arguments, environment: environment, timeout: timeout)
 }
 
 /// A required program is missing.

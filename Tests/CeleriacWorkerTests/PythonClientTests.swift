@@ -50,11 +50,9 @@ struct PythonClientTests {
             try Self.script.write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
             let url = harness.server.url()
-            let output = try await offPool {
-                try ProcessRunner.run(python, [file.path], environment: [
-                    "PYTHONPATH": CeleryWorkerProcess.tasksFolder.path, "CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url,
-                ], timeout: 180)
-            }
+            let output = try await ProcessRunner.run(python, [file.path], environment: [
+                "PYTHONPATH": CeleryWorkerProcess.tasksFolder.path, "CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url,
+            ], timeout: 180)
             #expect(output.status == 0, "\(output.stderr)")
             let result = try JSONParser.parse(output.stdout)
             #expect(result["add"] == 5)
