@@ -14,6 +14,18 @@ enum KombuScripts {
 
         """.replacingIndent())
 
+    /// Celeriac's restore of one unacked message: if `unacked[ARGV[1]]` still holds ARGV[2] (the
+    /// entry as read), drop it from `unacked` (KEYS[1]) and `unacked_index` (KEYS[2]) and push
+    /// ARGV[3] (the envelope, redelivered) with ARGV[4] (`RPUSH` or `LPUSH`) onto each of
+    /// KEYS[3...]. Replies the number of queues pushed to, or -1 when the entry changed.
+    static let restore = RedisScript("""
+        if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        for i = 3, #KEYS do redis.call(ARGV[4], KEYS[i], ARGV[3]) end
+        return #KEYS - 2
+        """)
+
     /// redis-py's lock release: delete the lock only if it still holds our token.
     static let lockRelease = RedisScript("""
 

@@ -229,45 +229,45 @@ public final class KombuTransport: Sendable {
         try await acks.submit(tag).get()
     }
 
-    /// Puts an unacked message back: `WATCH unacked; HGET unacked tag`, then `MULTI; ZREM;
-    /// HDEL; RPUSH|LPUSH <priority key> <envelope with redelivered set>; EXEC`, retried when a
-    /// concurrent change aborts the transaction. `leftmost` (LPUSH, the back of the queue) is
+    /// Puts an unacked message back: `HGET unacked tag`, then one script that — only if the
+    /// entry is still the one read — does `ZREM; HDEL; RPUSH|LPUSH <priority key> <envelope with
+    /// redelivered set>` (`KombuScripts.restore`), read again when it changed. Compare-and-set
+    /// on the one entry rather than `WATCH unacked`: under a steady stream of acks, a WATCH on
+    /// the whole hash aborted nearly every transaction and a restore round could starve for
+    /// many seconds while holding `unacked_mutex`. `leftmost` (LPUSH, the back of the queue) is
     /// kombu's requeue-on-reject; RPUSH (consumed next) is the restore at shutdown and after
     /// the visibility timeout. Returns whether a message was put back.
     @discardableResult
     public func restore(tag: String, leftmost: Bool = false) async throws(RedisError) -> Bool {
-        do {
-            return try await client.withConnection { connection in
-                for _ in 0..<100 {
-                    _ = try await connection.send(RedisCommand(["WATCH", Self.unackedKey]))
-                    let stored = try await connection.hget(Self.unackedKey, tag)
-                    var commands = [RedisCommand(["ZREM", Self.unackedIndexKey, tag]),
-                                    RedisCommand(["HDEL", Self.unackedKey, tag])]
-                    var pushed = false
-                    if let stored {
-                        do {
-                            var entry = try UnackedEntry.decode(stored)
-                            entry.envelope.markRedelivered()
-                            let priority = Priority.of(entry.envelope.properties)
-                            for queue in try await self.lookup(exchange: entry.exchange, routingKey: entry.routingKey) {
-                                commands.append(RedisCommand([Array((leftmost ? "LPUSH" : "RPUSH").utf8),
-                                                              Array(Priority.queueKey(queue, priority: priority).utf8),
-                                                              entry.envelope.encoded()]))
-                                pushed = true
-                            }
-                        } catch let error as ProtocolError {
-                            self.logger.error("unacked entry \(tag) cannot be decoded and is dropped: \(error)")
-                        }
-                    }
-                    if try await connection.transaction(commands) != nil { return pushed }
-                }
-                throw RedisError.unexpectedReply("restore of \(tag) kept conflicting with other writers")
+        for _ in 0..<100 {
+            guard let stored = try await client.hget(Self.unackedKey, tag) else {
+                // Acked meanwhile, or never recorded: only a stale index entry can be left.
+                _ = try await client.send(RedisCommand(["ZREM", Self.unackedIndexKey, tag]))
+                return false
             }
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .unexpectedReply("\(error)")
+            var keys = [Self.unackedKey, Self.unackedIndexKey]
+            var envelope: [UInt8] = []
+            do {
+                var entry = try UnackedEntry.decode(stored)
+                entry.envelope.markRedelivered()
+                let priority = Priority.of(entry.envelope.properties)
+                keys += try await lookup(exchange: entry.exchange, routingKey: entry.routingKey)
+                    .map { Priority.queueKey($0, priority: priority) }
+                envelope = entry.envelope.encoded()
+            } catch let error as ProtocolError {
+                logger.error("unacked entry \(tag) cannot be decoded and is dropped: \(error)")
+            } catch let error as RedisError {
+                throw error
+            } catch {
+                throw .unexpectedReply("\(error)")
+            }
+            let reply = try await client.evalSHA(KombuScripts.restore, keys: keys,
+                                                 arguments: [Array(tag.utf8), stored, envelope,
+                                                             Array((leftmost ? "LPUSH" : "RPUSH").utf8)])
+            guard let pushed = reply.int else { throw .unexpectedReply("restore script answered \(reply)") }
+            if pushed >= 0 { return pushed > 0 }
         }
+        throw .unexpectedReply("restore of \(tag): its unacked entry kept changing")
     }
 
     /// One visibility-restore round: take `unacked_mutex` (`SET NX PX 300000`; skip the round

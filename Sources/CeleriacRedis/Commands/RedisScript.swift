@@ -17,7 +17,12 @@ extension RedisCommandSending {
     /// Runs a script by its SHA-1 (`EVALSHA`). When the server does not have it (`NOSCRIPT`),
     /// loads it with `SCRIPT LOAD` and tries once more.
     public func evalSHA(_ script: RedisScript, keys: [String] = [], arguments: [String] = []) async throws(RedisError) -> RESPValue {
-        let command = RedisCommand(["EVALSHA", script.sha1, String(keys.count)] + keys + arguments)
+        try await evalSHA(script, keys: keys, arguments: arguments.map { Array($0.utf8) })
+    }
+
+    /// `evalSHA` with arguments as raw bytes (message bodies need not be UTF-8 text).
+    public func evalSHA(_ script: RedisScript, keys: [String] = [], arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
+        let command = RedisCommand((["EVALSHA", script.sha1, String(keys.count)] + keys).map { Array($0.utf8) } + arguments)
         do {
             return try await send(command)
         } catch where error.serverCode == "NOSCRIPT" {
