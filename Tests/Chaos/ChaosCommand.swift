@@ -154,12 +154,24 @@ extension ChaosCommand {
         mutating func run() async throws {
             let outcome = try await SoakRun(seconds: seconds, interval: interval).run()
             say(outcome.summary.split(separator: "\n").suffix(25).joined(separator: "\n"))
+            var failures: [String] = []
             if let first = outcome.samples.first, let last = outcome.samples.last {
                 say("\n== soak: \(Int(seconds)) s, \(outcome.samples.count) samples; demo process \(ProcessMemory.format(first.demo)) -> \(ProcessMemory.format(last.demo)); workers "
-                    + zip(first.workers, last.workers).map { "\(ProcessMemory.format($0)) -> \(ProcessMemory.format($1))" }.joined(separator: ", "))
+                    + zip(first.workers, last.workers).map { "\(ProcessMemory.format($0)) -> \(ProcessMemory.format($1))" }.joined(separator: ", ")
+                    + "; console \(ProcessMemory.format(first.console)) -> \(ProcessMemory.format(last.console))")
             }
-            guard outcome.exitStatus == 0 else {
-                say("chaos: FAILED: the demo exited with \(outcome.exitStatus.map(String.init) ?? "no status")")
+            let growth = SoakGrowth(samples: outcome.samples)
+            if !growth.lines.isEmpty { say("growth after warm-up:\n" + growth.lines.joined(separator: "\n")) }
+            // A short run is mostly warm-up (the console fills towards its bound, results towards
+            // their expiry): only a run of ten minutes or more is judged on growth.
+            if seconds >= 600 { failures += growth.failures }
+            if let reason = outcome.consoleMissing {
+                if reason == "tmux is not installed" { say("console not sampled: \(reason)") } else { failures.append("console not started: \(reason)") }
+            }
+            if let screen = outcome.consoleEnded { failures.append("the console ended before the demo did; its last screen:\n\(screen)") }
+            if outcome.exitStatus != 0 { failures.append("the demo exited with \(outcome.exitStatus.map(String.init) ?? "no status")") }
+            if !failures.isEmpty {
+                say("\nchaos: FAILED\n" + failures.map { "  - \($0)" }.joined(separator: "\n"))
                 throw ExitCode(1)
             }
             say("chaos: passed")

@@ -53,6 +53,7 @@ final class DemoSession: @unchecked Sendable {
             throw CLIFailure("--broker: \(error)")
         }
         configuration.brokerTimeout = 3
+        configuration.resultExpires = Self.resultExpires
         // task-sent events give the console each queue's arrival rate (Celery's
         // task_send_sent_event; received events do not say which queue a task came from).
         configuration.sendSentEvent = true
@@ -84,6 +85,7 @@ final class DemoSession: @unchecked Sendable {
         for (index, name) in workerNames.enumerated() {
             let arguments = ["--broker", url, "-Q", "celery,fast,slow", "-c", String(options.concurrency), "-n", name,
                              "--acks-late", "--visibility-timeout", String(Int(Self.visibilityTimeout)),
+                             "--result-expires", String(Int(Self.resultExpires)),
                              "--exit-with-parent-fd", String(DemoWorkerProcess.lifelineDescriptor)]
             let logFile = logFolder + "/demo\(index + 1).log"
             children.append(try DemoWorkerProcess(name: name, executable: executable, arguments: arguments,
@@ -141,6 +143,10 @@ final class DemoSession: @unchecked Sendable {
     /// Seconds before a message a dead worker held goes back to its queue: short, so killing a
     /// worker during the demo shows its acks-late tasks coming back.
     static let visibilityTimeout: Double = 30
+
+    /// Seconds results are kept. The demo reads each result within seconds; Celery's default day
+    /// would grow the broker by about four million results a day at the default load.
+    static let resultExpires: Double = 600
 
     /// This binary, so the workers are the same build as the demo.
     static var executablePath: String {
