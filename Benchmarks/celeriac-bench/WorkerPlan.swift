@@ -36,6 +36,13 @@ struct WorkerPlan {
     var calls: Int
     var shapes: [WorkerScenario.Shape]
     var skipPython: Bool
+    var everySize = false
+
+    /// The queue lengths `shape` drains.
+    func sizes(for shape: WorkerScenario.Shape) -> [Int] {
+        guard shape.isCeleriac else { return pythonSizes }
+        return everySize || shape.drainsLongQueues ? sizes : Array(sizes.prefix(1))
+    }
 
     static let staging = "bench.staging"
 
@@ -69,6 +76,9 @@ struct WorkerPlan {
                     var reason = failure
                     if isPython, !pythonSizes.contains(size) {
                         reason = skippedReason(size: size, rates: samples.get(shape.label, "drain \(pythonSizes.first ?? 0)"))
+                    } else if !isPython, !sizes(for: shape).contains(size) {
+                        let measured = shapes.filter(\.drainsLongQueues).map(\.label).joined(separator: ", ")
+                        reason = "skipped for time: only \(measured) drains this length (--every-size)"
                     }
                     drains[kind, default: [:]][size, default: [:]][shape.label] = recorder.record(
                         .drain, name, system: shape.label, unit: .tasksPerSecond, samples: samples.get(shape.label, "drain \(size)"),
@@ -78,7 +88,7 @@ struct WorkerPlan {
                                                  samples: samples.get(shape.label, "idle"),
                                                  target: shape.isCeleriac ? .atMost(15) : nil, reason: failure)
                 if kind == .redis { idle[shape.label] = idleFigure }
-                for size in isPython ? pythonSizes : sizes {
+                for size in sizes(for: shape) {
                     let figure = recorder.record(.memory, "worker RSS after draining \(BenchSupport.format(Double(size))), \(kind.rawValue)",
                                                  system: shape.label, unit: .mebibytes, samples: samples.get(shape.label, "rss \(size)"),
                                                  reason: failure)
@@ -180,7 +190,7 @@ struct WorkerPlan {
         defer { worker.stop() }
         try await Task.sleep(for: .seconds(1))
         samples.add(shape.label, "idle", worker.residentMiB)
-        for size in shape.isCeleriac ? sizes : pythonSizes {
+        for size in sizes(for: shape) {
             let rate = try await drain(size, app: app, queue: queue, results: results, worker: worker)
             samples.add(shape.label, "drain \(size)", rate)
             samples.add(shape.label, "rss \(size)", worker.residentMiB)
