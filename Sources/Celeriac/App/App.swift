@@ -70,7 +70,7 @@ public final class App: Sendable {
         let pid = ProcessInfo.processInfo.processIdentifier
         origin = TaskMessageBuilder.anonymousNodename(pid: pid, host: hostname)
         events = EventPublisher(transport: transport,
-                                source: CeleryEvent.Source(hostname: origin, utcoffset: Double(-TimeZone.current.secondsFromGMT()) / 3600,
+                                source: CeleryEvent.Source(hostname: origin, utcoffset: LocalUTCOffset.celeryHours(),
                                                            pid: Int(pid)),
                                 logger: logger)
     }

@@ -110,7 +110,7 @@ public actor Worker {
         results = ResultWriter(client: backend, expires: configuration.resultExpires)
         let expires = configuration.resultExpires ?? 0
         failures = FailureStore(client: broker, expires: expires > 0 ? expires : 86_400)
-        let utcoffset = Double(-TimeZone.current.secondsFromGMT()) / 3600
+        let utcoffset = LocalUTCOffset.celeryHours()
         events = EventPublisher(transport: transport,
                                 source: CeleryEvent.Source(hostname: configuration.nodename, utcoffset: utcoffset, pid: pid),
                                 logger: logger)
