@@ -1,5 +1,6 @@
 import Celeriac
 import CeleriacProtocol
+import CeleriacRedis
 import CeleriacTestSupport
 import CeleriacWorker
 import Foundation
@@ -104,9 +105,47 @@ struct DemoLoadTests {
         for queue in DemoMix.queues { queued += try await app.transport.lengths(of: queue).reduce(0, +) }
         #expect(queued == progress.messages)
         // Nothing ran, so the tally finds every task unfinished.
-        let tally = await DemoTally.states(of: progress.taskIDs, client: app.transport.client)
-        #expect(tally.sent == progress.taskIDs.count)
+        let ids = await load.takeTaskIDs()
+        #expect(ids == progress.taskIDs)
+        #expect(await load.takeTaskIDs().isEmpty)
+        let tallier = DemoTallier()
+        await tallier.add(ids)
+        await tallier.settle(client: app.transport.client)
+        let tally = await tallier.figures
+        #expect(tally.sent == ids.count)
         #expect(tally.unfinished == tally.sent)
         await app.close()
+    }
+
+    /// Results expire (ten minutes in the demo): the tally counts each as soon as it is there,
+    /// forgets its id, and keeps only the open ones.
+    @Test func theTallyCountsFinishedTasksAsTheyFinishAndForgetsThem() async throws {
+        let server = try TestBackend.start()
+        defer { server.stop() }
+        let client = try RedisClient(url: server.url())
+        let tallier = DemoTallier()
+        await tallier.add(["a", "b", "c", "d"])
+        func store(_ id: String, _ status: TaskState) async throws {
+            let meta = ResultMeta(taskID: id, status: status, result: .null, dateDone: status.isReady ? CeleryDateTime(date: Date()) : nil)
+            _ = try await client.send(RedisCommand([Array("SET".utf8), Array(ResultMeta.key(forTaskID: id).utf8), meta.encoded()]))
+        }
+        try await store("a", .success)
+        try await store("b", .failure)
+        try await store("c", .retry)
+        await tallier.settle(client: client)
+        #expect(await tallier.openCount == 2)
+        // The counted results may now expire: they are not read again.
+        _ = try await client.send(RedisCommand(["DEL", ResultMeta.key(forTaskID: "a"), ResultMeta.key(forTaskID: "b")]))
+        await tallier.add(["e"])
+        try await store("c", .success)
+        try await store("d", .revoked)
+        await tallier.settle(client: client)
+        let figures = await tallier.figures
+        #expect(figures.sent == 5)
+        #expect(figures.succeeded == 2)
+        #expect(figures.failed == 1)
+        #expect(figures.revoked == 1)
+        #expect(figures.unfinished == 1)
+        await client.close()
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// Sends the demo mix at a rate that swells and ebbs (a slow wave plus a burst now and then),
-/// so queue depths visibly rise and fall. Remembers every task id it created.
+/// so queue depths visibly rise and fall. Keeps the ids it created until they are taken.
 public actor DemoLoad {
     /// What the load has done so far.
     public struct Progress: Sendable, Hashable {
@@ -11,7 +11,7 @@ public actor DemoLoad {
         public var calls = 0
         /// Messages published (a chord's header parts each count).
         public var messages = 0
-        /// Task ids created, chains and chords included.
+        /// Task ids created (chains and chords included) and not yet taken by `takeTaskIDs()`.
         public var taskIDs: [String] = []
         /// Calls the broker refused (the load goes on).
         public var sendErrors = 0
@@ -38,6 +38,12 @@ public actor DemoLoad {
 
     /// What was sent so far.
     public var snapshot: Progress { progress }
+
+    /// The ids created since the last call; the load forgets them.
+    public func takeTaskIDs() -> [String] {
+        defer { progress.taskIDs = [] }
+        return progress.taskIDs
+    }
 
     /// The rate multiplier at `elapsed` seconds: a 40-second wave between 0.4× and 1.6×, and a
     /// 3-second burst at 3× every 25 seconds.

@@ -27,31 +27,31 @@ public struct DemoTally: Sendable, Hashable {
     /// Finished tasks per second over the run.
     public var throughput: Double { duration > 0 ? Double(succeeded + failed + revoked) / duration : 0 }
 
-    /// Reads the final state of every id from the result backend, in pipelined rounds.
-    public static func states(of ids: [String], client: RedisClient) async -> DemoTally {
-        var tally = DemoTally()
-        tally.sent = ids.count
+    /// Reads the state of `ids` from the result backend in pipelined rounds, counts the finished
+    /// ones and returns the others (queued, held for an ETA, running or between retries).
+    public mutating func settle(_ ids: [String], client: RedisClient) async -> [String] {
+        var open: [String] = []
         var start = 0
         while start < ids.count {
-            let batch = ids[start..<min(ids.count, start + 500)]
+            let batch = Array(ids[start..<min(ids.count, start + 500)])
             start += batch.count
             let replies = await client.pipeline(batch.map { RedisCommand(["GET", ResultMeta.key(forTaskID: $0)]) })
-            for reply in replies {
+            for (id, reply) in zip(batch, replies) {
                 guard case .success(let value) = reply, let bytes = value.bytes,
                       let meta = try? ResultMeta.decode(bytes)
                 else {
-                    tally.unfinished += 1
+                    open.append(id)
                     continue
                 }
                 switch meta.status {
-                case .success: tally.succeeded += 1
-                case .failure: tally.failed += 1
-                case .revoked: tally.revoked += 1
-                default: tally.unfinished += 1
+                case .success: succeeded += 1
+                case .failure: failed += 1
+                case .revoked: revoked += 1
+                default: open.append(id)
                 }
             }
         }
-        return tally
+        return open
     }
 
     /// The one-paragraph summary printed when the demo ends.

@@ -28,6 +28,8 @@ final class DemoSession: @unchecked Sendable {
     private var lifelineWrite: Int32 = -1
     private var load: DemoLoad?
     private var loadTask: Task<Void, Never>?
+    private let tallier = DemoTallier()
+    private var tallyTask: Task<Void, Never>?
     private let monitor: DemoMonitor
     private var loadStarted: ContinuousClock.Instant?
     private var loadStopped: ContinuousClock.Instant?
@@ -110,6 +112,15 @@ final class DemoSession: @unchecked Sendable {
         self.load = load
         loadStarted = .now
         loadTask = Task { await load.run() }
+        let tallier = tallier
+        let client = app.transport.client
+        tallyTask = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Self.tallyInterval))
+                await tallier.add(await load.takeTaskIDs())
+                await tallier.settle(client: client)
+            }
+        }
     }
 
     /// Stops everything in reverse order and returns the tally.
@@ -125,8 +136,12 @@ final class DemoSession: @unchecked Sendable {
             close(lifelineWrite)
             lifelineWrite = -1
         }
+        tallyTask?.cancel()
+        await tallyTask?.value
         let progress = await load?.snapshot ?? DemoLoad.Progress()
-        var tally = await DemoTally.states(of: progress.taskIDs, client: app.transport.client)
+        await tallier.add(await load?.takeTaskIDs() ?? [])
+        await tallier.settle(client: app.transport.client)
+        var tally = await tallier.figures
         tally.retried = await monitor.retriedCount
         tally.peakDepth = await monitor.peakQueueDepth
         tally.sendErrors = progress.sendErrors
@@ -147,6 +162,10 @@ final class DemoSession: @unchecked Sendable {
     /// Seconds results are kept. The demo reads each result within seconds; Celery's default day
     /// would grow the broker by about four million results a day at the default load.
     static let resultExpires: Double = 600
+
+    /// Seconds between readings of the load's results for the closing tally: far below
+    /// `resultExpires`, so no result expires before it is counted.
+    static let tallyInterval: Double = 10
 
     /// This binary, so the workers are the same build as the demo.
     static var executablePath: String {
