@@ -60,8 +60,9 @@ struct BrokerScenario: AsyncParsableCommand {
         do {
             let servers = try ServerKind.allCases.map { try BenchServer($0, appendOnly: aof == "off" ? nil : aof) }
             defer { servers.forEach { $0.stop() } }
+            let loopStart = recorder.now
             for repetition in 0..<recorder.repeats {
-                guard recorder.shouldRun(repetition: repetition) else { break }
+                guard recorder.shouldRun(repetition: repetition, since: loopStart) else { break }
                 // Alternate who goes first, so neither always meets a warmer machine.
                 for server in repetition % 2 == 0 ? servers : Array(servers.reversed()) {
                     let results = try RedisBenchmarkTool.runCSV(port: server.port, requests: requests, clients: clients,

@@ -157,8 +157,9 @@ struct WorkerPlan {
         let app = try await App(configuration: try Configuration(broker: server.url(db: 0), resultBackend: server.url(db: 1)))
         let queue = try await RedisConnection.connect(to: try RedisURL(parsing: server.url(db: 0)))
         let results = try await RedisConnection.connect(to: try RedisURL(parsing: server.url(db: 1)))
+        let loopStart = recorder.now
         for repetition in 0..<recorder.repeats {
-            guard recorder.shouldRun(repetition: repetition) else { break }
+            guard recorder.shouldRun(repetition: repetition, since: loopStart) else { break }
             for shape in shapes where failures[shape.label] == nil && shape.servers.contains(kind) {
                 do {
                     try await lifecycle(shape, server: server, repetition: repetition, app: app, queue: queue, results: results,

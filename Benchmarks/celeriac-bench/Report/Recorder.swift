@@ -37,11 +37,16 @@ final class Recorder {
         partDeadline = seconds.map { clock.now + .milliseconds(Int($0 * 1_000)) }
     }
 
-    /// Whether repetition `index` (from 0) should still run.
-    func shouldRun(repetition index: Int) -> Bool {
+    /// Now, on the clock the budget is kept on.
+    var now: ContinuousClock.Instant { clock.now }
+
+    /// Whether repetition `index` (from 0) of a loop that began at `loopStart` should still
+    /// run: only if, at the pace of the ones before it, it would end inside the part's budget.
+    func shouldRun(repetition index: Int, since loopStart: ContinuousClock.Instant) -> Bool {
         guard index > 0, let partDeadline else { return true }
-        if clock.now < partDeadline { return true }
-        print("  (time budget of this part used: skipping repetition \(index + 1) and later)")
+        let now = clock.now
+        if now + (now - loopStart) / index <= partDeadline { return true }
+        print("  (time budget of this part would be overrun: skipping repetition \(index + 1) and later)")
         return false
     }
 
@@ -107,8 +112,9 @@ final class Recorder {
 
     /// Runs `body` `repeats` times; the first error ends the series and is returned as the reason.
     func repeated(_ count: Int? = nil, _ body: (Int) async throws -> Void) async -> String? {
+        let loopStart = clock.now
         for index in 0..<(count ?? repeats) {
-            guard shouldRun(repetition: index) else { break }
+            guard shouldRun(repetition: index, since: loopStart) else { break }
             do {
                 try await body(index)
             } catch {
