@@ -137,9 +137,12 @@ public struct Producer: Sendable {
 
     private func publish(_ prepared: PreparedMessage) async throws(SendError) {
         let transport = app.transport
+        let key = Array(Priority.queueKey(prepared.queue, priority: prepared.priority).utf8)
         try await withRetry { "send \(prepared.name)[\(prepared.id)]" } _: { () async throws(RedisError) in
             try await transport.declareOnce(prepared.queue)
-            try await transport.publish(prepared.bytes, toQueue: prepared.queue, priority: prepared.priority)
+            // The LPUSH of `transport.publish`, encoded on the connection's event loop.
+            let reply = try await transport.client.send([Self.lpush, key, prepared.bytes])
+            guard reply.int != nil else { throw RedisError.unexpectedReply("LPUSH answered \(reply)") }
         }
         await sentEvent(for: prepared)
     }
@@ -184,6 +187,8 @@ public struct Producer: Sendable {
         }
         for message in messages { await sentEvent(for: message) }
     }
+
+    private static let lpush = Array("LPUSH".utf8)
 
     /// Runs `body`, retrying connection failures with doubling delays.
     private func withRetry(_ what: () -> String, _ body: () async throws(RedisError) -> Void) async throws(SendError) {

@@ -3,6 +3,8 @@ import CeleriacRedis
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 /// Celery's Redis result backend, reading side (and `forget`, group records): one shared
 /// pub/sub connection serves every pending result, as in Celery's `ResultConsumer`.
@@ -17,8 +19,8 @@ public final class ResultBackend: Sendable {
 
     private struct State {
         var subscriber: RedisSubscriber?
-        var reader: Task<Void, Never>?
-        var waiters: [String: [UUID: AsyncStream<[UInt8]?>.Continuation]] = [:]
+        /// The waiting ``waitForReady(_:timeout:)`` calls, by result channel.
+        var waiters: [String: [ObjectIdentifier: ResultWaiter]] = [:]
     }
 
     init(client: RedisClient, expires: Double?, transport: KombuTransport, logger: Logger) {
@@ -56,93 +58,111 @@ public final class ResultBackend: Sendable {
     /// then waits for published states until one is ready or `timeout` passes (nil: no limit).
     /// A published state is the stored value itself, so it is read from the message, as
     /// Celery's `ResultConsumer` does; after a reconnect the key is read again.
+    ///
+    /// On a RESP3 connection the SUBSCRIBE and the GET go out together on the subscriber's
+    /// connection, which runs them in order (one round trip); published states resume the
+    /// waiting task straight from the subscriber's event loop.
     public func waitForReady(_ taskID: String, timeout: Double?) async throws -> ResultMeta {
         let channel = ResultMeta.key(forTaskID: taskID)
-        // Every state is kept (a ready one may follow a STARTED one in the same instant).
-        let (stream, continuation) = AsyncStream<[UInt8]?>.makeStream(bufferingPolicy: .unbounded)
-        let token = UUID()
-        let subscriber = try await register(channel: channel, token: token, continuation: continuation)
-        defer { unregister(channel: channel, token: token, subscriber: subscriber) }
-        if let meta = try await meta(taskID), meta.status.isReady { return meta }
-        let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
-        return try await withThrowingTaskGroup(of: ResultMeta?.self) { group in
-            group.addTask {
-                for await payload in stream {
-                    if let payload, let meta = try? ResultMeta.decode(payload) {
-                        if meta.status.isReady { return meta }
-                    } else if let meta = try await self.meta(taskID), meta.status.isReady {
-                        return meta
-                    }
-                }
-                return nil
+        let waiter = ResultWaiter()
+        let subscriber = register(waiter, channel: channel)
+        defer { unregister(waiter, channel: channel, subscriber: subscriber) }
+        if let meta = try await subscribeAndRead(channel, taskID: taskID, subscriber: subscriber), meta.status.isReady { return meta }
+        var timer: Scheduled<Void>?
+        if let timeout {
+            // Clamped so that a huge timeout cannot overflow the nanosecond count.
+            let nanoseconds = Int64(max(0, min(timeout, 1e9)) * 1e9)
+            timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {
+                waiter.fail(ResultError.timeout(taskID: taskID, seconds: timeout))
             }
-            if let deadline {
-                group.addTask {
-                    try await Task.sleep(until: deadline)
-                    return nil
+        }
+        defer { timer?.cancel() }
+        while true {
+            switch try await waiter.next() {
+            case .payload(let payload):
+                if let meta = try? ResultMeta.decode(payload) {
+                    if meta.status.isReady { return meta }
+                } else if let meta = try await meta(taskID), meta.status.isReady {
+                    return meta
                 }
+            case .reread:
+                if let meta = try await meta(taskID), meta.status.isReady { return meta }
             }
-            defer { group.cancelAll() }
-            if let first = try await group.next(), let meta = first { return meta }
-            throw ResultError.timeout(taskID: taskID, seconds: timeout ?? 0)
         }
     }
 
-    private func register(channel: String, token: UUID, continuation: AsyncStream<[UInt8]?>.Continuation) async throws -> RedisSubscriber {
-        let (subscriber, isNew) = state.withLockedValue { state -> (RedisSubscriber, Bool) in
-            state.waiters[channel, default: [:]][token] = continuation
-            if let subscriber = state.subscriber { return (subscriber, false) }
-            let subscriber = ReliableSubscriber.make(for: client)
+    /// Subscribes to the channel, then reads the stored meta: in one round trip on the
+    /// subscriber's connection when it speaks RESP3, else a confirmed SUBSCRIBE and a GET.
+    private func subscribeAndRead(_ channel: String, taskID: String, subscriber: RedisSubscriber) async throws -> ResultMeta? {
+        let stored: [UInt8]?
+        if let reply = try await subscriber.subscribe([channel], thenSend: RedisCommand(["GET", channel])) {
+            if reply.isNull {
+                stored = nil
+            } else if let bytes = reply.bytes {
+                stored = bytes
+            } else {
+                throw RedisError.unexpectedReply("GET \(channel) answered \(reply)")
+            }
+        } else {
+            try await ReliableSubscriber.subscribe(subscriber, [channel])
+            stored = try await client.get(channel)
+        }
+        guard let stored else { return nil }
+        return try ResultMeta.decode(stored)
+    }
+
+    /// How many ``waitForReady(_:timeout:)`` calls are waiting now (for tests: a finished,
+    /// timed-out or cancelled wait leaves nothing behind).
+    var waiterCount: Int {
+        state.withLockedValue { state in state.waiters.values.reduce(0) { $0 + $1.count } }
+    }
+
+    private func register(_ waiter: ResultWaiter, channel: String) -> RedisSubscriber {
+        state.withLockedValue { state -> RedisSubscriber in
+            state.waiters[channel, default: [:]][ObjectIdentifier(waiter)] = waiter
+            if let subscriber = state.subscriber { return subscriber }
+            let subscriber = ReliableSubscriber.make(for: client) { [weak self] event in self?.dispatch(event) }
             state.subscriber = subscriber
-            return (subscriber, true)
+            return subscriber
         }
-        if isNew {
-            let reader = Task { [weak self] in
-                for await event in subscriber.events {
-                    guard let self else { return }
-                    self.dispatch(event)
-                }
-            }
-            state.withLockedValue { $0.reader = reader }
-        }
-        try await ReliableSubscriber.subscribe(subscriber, [channel])
-        return subscriber
     }
 
-    private func unregister(channel: String, token: UUID, subscriber: RedisSubscriber) {
-        let last = state.withLockedValue { state -> Bool in
-            state.waiters[channel]?[token]?.finish()
-            state.waiters[channel]?[token] = nil
-            if state.waiters[channel]?.isEmpty ?? false {
-                state.waiters[channel] = nil
-                return true
-            }
-            return false
+    private func unregister(_ waiter: ResultWaiter, channel: String, subscriber: RedisSubscriber) {
+        state.withLockedValue { state in
+            state.waiters[channel]?[ObjectIdentifier(waiter)] = nil
+            guard state.waiters[channel]?.isEmpty ?? false else { return }
+            state.waiters[channel] = nil
+            // Under the lock, so that an UNSUBSCRIBE is always written before the SUBSCRIBE
+            // of a later wait on the same channel.
+            subscriber.unsubscribeWithoutWaiting([channel])
         }
-        if last { Task { try? await subscriber.unsubscribe([channel]) } }
     }
 
     /// Wakes the waiters of a channel on a message, and every waiter after a reconnect (their
-    /// result may have been published while the connection was down).
+    /// result may have been published while the connection was down). Runs on the
+    /// subscriber's event loop for messages.
     private func dispatch(_ event: RedisPubSubEvent) {
-        let (targets, payload): ([AsyncStream<[UInt8]?>.Continuation], [UInt8]?) = state.withLockedValue { state in
-            switch event {
-            case .message(let message): return (Array((state.waiters[message.channel] ?? [:]).values), message.payload)
-            case .reconnected: return (state.waiters.values.flatMap(\.values), nil)
-            case .disconnected: return ([], nil)
-            }
+        switch event {
+        case .message(let message):
+            let targets = state.withLockedValue { state in state.waiters[message.channel].map { Array($0.values) } ?? [] }
+            for target in targets { target.deliver(.payload(message.payload)) }
+        case .reconnected:
+            let targets = state.withLockedValue { state in state.waiters.values.flatMap(\.values) }
+            for target in targets { target.deliver(.reread) }
+        case .disconnected:
+            break
         }
-        for target in targets { target.yield(payload) }
     }
 
-    /// Closes the shared subscriber.
+    /// Closes the shared subscriber; waits still in progress fail.
     public func close() async {
-        let (subscriber, reader) = state.withLockedValue { state in
-            defer { state.subscriber = nil; state.reader = nil }
-            return (state.subscriber, state.reader)
+        let (subscriber, waiters) = state.withLockedValue { state in
+            defer { state.subscriber = nil }
+            return (state.subscriber, state.waiters.values.flatMap(\.values))
         }
+        let error = RedisError.connectionClosed("result backend on \(client.url) was closed")
+        for waiter in waiters { waiter.fail(error) }
         await subscriber?.close()
-        reader?.cancel()
     }
 }
 

@@ -14,6 +14,14 @@ public enum ReliableSubscriber {
         return RedisSubscriber(url: client.url, options: options)
     }
 
+    /// The same, handing every event to `onEvent` on the subscriber's event loop instead of
+    /// its `events` stream (see ``RedisSubscriber/init(endpoints:options:eventLoopGroup:onEvent:)``).
+    public static func make(for client: RedisClient, onEvent: @escaping @Sendable (RedisPubSubEvent) -> Void) -> RedisSubscriber {
+        var options = client.options
+        options.commandTimeout = .seconds(2)
+        return RedisSubscriber(endpoints: RedisEndpoints(client.url), options: options, onEvent: onEvent)
+    }
+
     /// SUBSCRIBE, repeated on a missing confirmation.
     public static func subscribe(_ subscriber: RedisSubscriber, _ channels: [String]) async throws(RedisError) {
         try await retrying { () async throws(RedisError) in try await subscriber.subscribe(channels) }

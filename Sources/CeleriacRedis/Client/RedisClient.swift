@@ -65,6 +65,12 @@ public final class RedisClient: RedisCommandSending {
         try await pooledConnection().send(command)
     }
 
+    /// Sends a command of binary arguments on the next pooled connection, encoded on its event
+    /// loop into a buffer the connection reuses (no buffer of its own per command).
+    public func send(_ arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
+        try await pooledConnection().send(arguments)
+    }
+
     /// Sends the commands together on one pooled connection; see
     /// ``RedisConnection/pipeline(_:)-([RedisCommand])``.
     public func pipeline(_ commands: [RedisCommand]) async -> [Result<RESPValue, RedisError>] {

@@ -30,6 +30,11 @@ public struct RedisCommand: Sendable {
         }
     }
 
+    /// Bytes already encoded as one or more commands (they are written as they are).
+    init(encoded: ByteBuffer) {
+        self.encoded = encoded
+    }
+
     /// `*N\r\n`: the type byte, up to 20 digits and CRLF.
     static func headerSize(_ count: Int) -> Int { 3 &+ RawWriter.digitCount(count) }
 

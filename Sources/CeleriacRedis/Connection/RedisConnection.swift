@@ -205,6 +205,17 @@ public final class RedisConnection: RedisCommandSending {
         if let failure { throw failure }
     }
 
+    /// Writes a command whose answers come as pub/sub frames, without waiting for anything:
+    /// the write is queued behind every command sent before it.
+    func writeWithoutReply(_ command: RedisCommand) {
+        let handler = self.handler
+        if handler.eventLoop.inEventLoop {
+            _ = handler.value.sendWithoutReply(command.encoded)
+        } else {
+            handler.eventLoop.execute { _ = handler.value.sendWithoutReply(command.encoded) }
+        }
+    }
+
     // MARK: Lifecycle
 
     /// Whether the channel is still open and usable.

@@ -26,12 +26,25 @@ public final class RedisSubscriber: Sendable {
     }
 
     /// A subscriber that fails over between `endpoints` (re-subscribing on the next server).
+    public convenience init(endpoints: RedisEndpoints, options: RedisOptions = RedisOptions(),
+                            eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    {
+        self.init(endpoints: endpoints, options: options, eventLoopGroup: eventLoopGroup, onEvent: nil)
+    }
+
+    /// A subscriber that hands every event to `onEvent` instead of ``events`` (which then stays
+    /// empty). Messages are handed over on the connection's event loop as soon as they are
+    /// parsed, without a stream or task in between, so `onEvent` must be quick and must not
+    /// block; ``RedisPubSubEvent/disconnected(_:)`` and ``RedisPubSubEvent/reconnected`` come
+    /// from the subscriber's background task.
     public init(endpoints: RedisEndpoints, options: RedisOptions = RedisOptions(),
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                onEvent: (@Sendable (RedisPubSubEvent) -> Void)?)
     {
         let (stream, continuation) = AsyncStream.makeStream(of: RedisPubSubEvent.self)
         events = stream
-        let router = RedisPubSubRouter(continuation: continuation)
+        let router = RedisPubSubRouter(continuation: continuation, onEvent: onEvent)
+        if onEvent != nil { continuation.finish() }
         group = eventLoopGroup
         let slot = RedisConnectionSlot(endpoints: endpoints, options: options, group: eventLoopGroup, subscriberMode: true) { value in
             router.handle(value)
@@ -58,6 +71,52 @@ public final class RedisSubscriber: Sendable {
     /// Unsubscribes from channels.
     public func unsubscribe(_ channels: [String]) async throws(RedisError) {
         try await change(.unsubscribe, channels)
+    }
+
+    /// Subscribes to `channels` and runs `command` right behind the SUBSCRIBE, in the same
+    /// write on the subscriber's own connection, and returns the command's reply. Redis runs a
+    /// connection's commands in order, so the subscription is in place before the command
+    /// runs: a value stored after the command is delivered as a message, one stored before
+    /// it is in the reply. One round trip, where a confirmed SUBSCRIBE followed by the command
+    /// on another connection takes two.
+    ///
+    /// Needs RESP3 (RESP2 allows only pub/sub commands on a subscribed connection). Returns
+    /// nil when the connection speaks RESP2, is not up, or was lost before the reply: the
+    /// caller then subscribes with ``subscribe(_:)`` and runs the command elsewhere. The
+    /// command's reply must not be an array shaped like a pub/sub frame (a GET is fine).
+    public func subscribe(_ channels: [String], thenSend command: RedisCommand) async throws(RedisError) -> RESPValue? {
+        guard !channels.isEmpty else { return nil }
+        let connection = router.state.withLockedValue { state -> RedisConnection? in
+            guard !state.closed, let current = state.current, current.protocolVersion == .v3 else { return nil }
+            // In the set first: a reconnect from here on subscribes these channels again.
+            state.channels.formUnion(channels)
+            return current
+        }
+        guard let connection else { return nil }
+        var bytes = RedisCommand(["SUBSCRIBE"] + channels).encoded
+        var tail = command.encoded
+        bytes.writeBuffer(&tail)
+        do {
+            return try await connection.send(RedisCommand(encoded: bytes))
+        } catch {
+            // An error reply is the command's (or a refused SUBSCRIBE's) answer: the caller's.
+            // A lost connection is not: the supervisor subscribes again on the next one.
+            if case .server = error { throw error }
+            return nil
+        }
+    }
+
+    /// Unsubscribes without waiting for the server's confirmation: the channels leave the set
+    /// at once (no reconnect subscribes them again) and UNSUBSCRIBE is written if a connection
+    /// is up. For callers that only stop listening and have nothing to wait for.
+    public func unsubscribeWithoutWaiting(_ channels: [String]) {
+        guard !channels.isEmpty else { return }
+        let connection = router.state.withLockedValue { state -> RedisConnection? in
+            if state.closed { return nil }
+            state.channels.subtract(channels)
+            return state.current
+        }
+        connection?.writeWithoutReply(RedisCommand(["UNSUBSCRIBE"] + channels))
     }
 
     /// Subscribes to glob patterns (`*` matches any characters, `.` and `/` included).
@@ -179,7 +238,7 @@ extension RedisSubscriberCore {
                 if !setup.channels.isEmpty { try await connection.sendWithoutReply(RedisCommand(["SUBSCRIBE"] + setup.channels)) }
                 if !setup.patterns.isEmpty { try await connection.sendWithoutReply(RedisCommand(["PSUBSCRIBE"] + setup.patterns)) }
                 try await wait(for: setup.futures, on: eventLoop, what: "re-subscription")
-                if subscribedBefore { router.continuation.yield(.reconnected) }
+                if subscribedBefore { router.emit(.reconnected) }
                 subscribedBefore = true
                 live = true
             } catch {
@@ -195,7 +254,7 @@ extension RedisSubscriberCore {
             }
             if closed { return }
             if live {
-                router.continuation.yield(.disconnected(.connectionClosed("connection to \(slot.url) lost; reconnecting")))
+                router.emit(.disconnected(.connectionClosed("connection to \(slot.url) lost; reconnecting")))
             }
             slot.discard(connection)
         }
@@ -246,9 +305,17 @@ final class RedisPubSubRouter: Sendable {
 
     let state = NIOLockedValueBox(State())
     let continuation: AsyncStream<RedisPubSubEvent>.Continuation
+    /// When set, events go here instead of to the stream.
+    let onEvent: (@Sendable (RedisPubSubEvent) -> Void)?
 
-    init(continuation: AsyncStream<RedisPubSubEvent>.Continuation) {
+    init(continuation: AsyncStream<RedisPubSubEvent>.Continuation, onEvent: (@Sendable (RedisPubSubEvent) -> Void)? = nil) {
         self.continuation = continuation
+        self.onEvent = onEvent
+    }
+
+    /// Delivers an event to the handler, or else to the stream.
+    func emit(_ event: RedisPubSubEvent) {
+        if let onEvent { onEvent(event) } else { continuation.yield(event) }
     }
 
     var isClosed: Bool { state.withLockedValue { $0.closed } }
@@ -257,7 +324,7 @@ final class RedisPubSubRouter: Sendable {
         guard let items = value.array else { return }
         switch RedisPubSubFrame(items) {
         case .message(let message):
-            continuation.yield(.message(message))
+            emit(.message(message))
         case .confirmation(let kind, let name):
             let request = RedisPubSubRequest(kind: kind, name: name ?? "")
             let waiters = state.withLockedValue { $0.waiters.removeValue(forKey: request) } ?? []
