@@ -13,7 +13,9 @@ extension AppendOnlyFile {
     /// records are appended to the new file, it is fsynced (a few ms: only the tail is dirty)
     /// and renamed over the old one. Any failure leaves the old file in place.
     func startRewrite() {
-        guard rewriteBuffer == nil, let snapshot else { return }
+        guard rewriteBuffer == nil, !isClosed, let snapshot else { return }
+        rewriteRetry?.cancel()
+        rewriteRetry = nil
         let records = snapshot()
         rewriteBuffer = []
         stateDidChange?()
@@ -24,14 +26,35 @@ extension AppendOnlyFile {
         }
         future.whenComplete { result in
             switch result {
+            case .success(let newFD) where self.isClosed:
+                // The log was closed meanwhile (shutdown, appendonly no): nothing to switch.
+                Glibc.close(newFD)
+                unlink(temporary)
             case .success(let newFD): self.finishRewrite(newFD: newFD, temporary: temporary, started: started)
             case .failure(let error):
                 self.rewriteBuffer = nil
                 unlink(temporary)
-                self.logger.error("append-only log compaction failed: \(error)")
+                self.rewriteFailed("\(error)")
+            }
+        }
+    }
+
+    /// Records a failed compaction (INFO's `aof_last_bgrewrite_status:err`) and schedules a
+    /// retry after 1, 2, 4 … 60 s while one is still due — always for the first compaction
+    /// after switching the log on, which the log cannot do without.
+    func rewriteFailed(_ reason: String) {
+        logger.error("append-only log compaction failed: \(reason)")
+        lastRewriteFailed = true
+        consecutiveRewriteFailures += 1
+        let delay = Int64(min(60, 1 << min(consecutiveRewriteFailures - 1, 6)))
+        if !isClosed, needsRewrite {
+            rewriteRetry = loop.scheduleTask(in: .seconds(delay)) {
+                self.rewriteRetry = nil
+                if self.needsRewrite { self.startRewrite() }
                 self.stateDidChange?()
             }
         }
+        stateDidChange?()
     }
 
     struct RewriteFailure: Error, CustomStringConvertible {
@@ -70,15 +93,23 @@ extension AppendOnlyFile {
         rewriteBuffer = nil
         let written = tail.withUnsafeBytes { Self.writeAll(newFD, $0) }
         guard case .success = written, fdatasync(newFD) == 0, rename(temporary, path) == 0 else {
-            logger.error("append-only log compaction failed while switching files: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
             Glibc.close(newFD)
             unlink(temporary)
-            stateDidChange?()
+            rewriteFailed("while switching files: \(reason)")
             return
         }
         Self.syncDirectory(of: path)
-        retired.append(fd)
+        if fd >= 0 { retired.append(fd) }
         fd = newFD
+        // Every record appended so far is in the new file (the tail holds those the old one
+        // got, or could not take): none may be written again.
+        pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+        writtenOffset = appendedOffset
+        lastWriteError = nil
+        awaitingFirstRewrite = false
+        lastRewriteFailed = false
+        consecutiveRewriteFailures = 0
         var info = stat()
         fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : fileSize
         baseSize = fileSize
@@ -92,6 +123,27 @@ extension AppendOnlyFile {
         let elapsed = (NIODeadline.now() - started).nanoseconds / 1_000_000
         logger.info("append-only log compacted to \(fileSize) bytes in \(elapsed) ms")
         stateDidChange?()
+    }
+
+    /// At shutdown, for a log still waiting for its first compaction: writes the dataset to
+    /// the file now, on the loop (it is stopping anyway).
+    func writeFirstSnapshotNow() {
+        guard let snapshot else { return }
+        let temporary = path + ".final-\(getpid())"
+        do {
+            let newFD = try Self.writeSnapshot(snapshot(), to: temporary)
+            Glibc.close(newFD)
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                throw RewriteFailure(description: "cannot rename \(temporary): \(reason)")
+            }
+            Self.syncDirectory(of: path)
+            awaitingFirstRewrite = false
+            writtenOffset = appendedOffset
+        } catch {
+            logger.error("cannot write the append-only log at shutdown: \(error)")
+        }
     }
 
     static func syncDirectory(of path: String) {

@@ -44,6 +44,19 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
     let rewriteMinSize: Int
     /// Records appended since a compaction's snapshot, non-nil while one runs.
     var rewriteBuffer: [UInt8]?
+    /// Redis's `AOF_WAIT_REWRITE`: the log was switched on at run time and its first
+    /// compaction has not landed yet. Until it does nothing is written at ``path`` (an old
+    /// file there stays whole), records live only in ``rewriteBuffer``, and under `always`
+    /// replies wait for the compaction, so no acknowledged write depends on a partial file.
+    var awaitingFirstRewrite: Bool
+    /// Whether the last compaction failed (INFO's `aof_last_bgrewrite_status`), and how many
+    /// failed in a row (`aof_rewrites_consecutive_failures`).
+    var lastRewriteFailed = false
+    var consecutiveRewriteFailures = 0
+    /// The retry of a failed compaction, while one is scheduled (`aof_rewrite_scheduled`).
+    var rewriteRetry: Scheduled<Void>?
+    /// Set by ``closeLog(keepingDataset:)``; a compaction finishing later is discarded.
+    var isClosed = false
     /// Descriptors replaced by a compaction, closed once no fsync uses them.
     var retired: [Int32] = []
     /// Takes the snapshot and resets the engine's logged database (set by the server).
@@ -52,14 +65,23 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
     var stateDidChange: (() -> Void)?
     var rewritesDone = 0
 
+    /// Opens the log at `path` for appending; with `awaitingFirstRewrite` (the log switched on
+    /// at run time) opens nothing: the first compaction creates the file.
     init(path: String, policy: FsyncPolicy, loop: any EventLoop, pool: NIOThreadPool, logger: Logger,
-         rewriteMinSize: Int) throws(BrokerError) {
+         rewriteMinSize: Int, awaitingFirstRewrite: Bool = false) throws(BrokerError) {
         self.path = path
         self.policy = policy
         self.loop = loop
         self.pool = pool
         self.logger = logger
         self.rewriteMinSize = rewriteMinSize
+        self.awaitingFirstRewrite = awaitingFirstRewrite
+        if awaitingFirstRewrite {
+            fd = -1
+            fileSize = 0
+            baseSize = 0
+            return
+        }
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .logFile(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
@@ -109,6 +131,12 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
     /// starts an fsync for `always`, and a compaction when the file has doubled.
     func writePending() {
         writeScheduled = false
+        if awaitingFirstRewrite {
+            // Nothing goes to the file yet: a running compaction has these records in its
+            // buffer, and the next one's snapshot includes them.
+            pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+            return
+        }
         if !pending.isEmpty {
             let written = pending.withUnsafeBytes { Self.writeAll(fd, $0) }
             switch written {
@@ -129,9 +157,13 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
             }
         }
         if policy == .always { startSync() }
-        if rewriteBuffer == nil, fileSize >= rewriteMinSize, fileSize >= 2 * max(baseSize, 1) {
-            startRewrite()
-        }
+        if rewriteBuffer == nil, rewriteRetry == nil, needsRewrite { startRewrite() }
+    }
+
+    /// Whether a compaction is due: the first one after switching on, or the file has grown
+    /// past the minimum size and twice its size after the last one.
+    var needsRewrite: Bool {
+        awaitingFirstRewrite || fileSize >= rewriteMinSize && fileSize >= 2 * max(baseSize, 1)
     }
 
     enum WriteResult { case success(Int), failure(String) }
@@ -217,7 +249,7 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
 
     private func closeRetired() {
         guard !syncInFlight else { return }
-        for descriptor in retired { Glibc.close(descriptor) }
+        for descriptor in retired where descriptor >= 0 { Glibc.close(descriptor) }
         retired.removeAll()
     }
 
@@ -227,16 +259,26 @@ final class AppendOnlyFile: AppendOnlySink, @unchecked Sendable {
         if policy != .no { startSync() }
     }
 
-    /// Final write and fsync at shutdown (blocking; the loop is stopping anyway).
-    func closeLog() {
-        writePending()
-        if fdatasync(fd) != 0 {
-            logger.error("fsync of the append-only log failed at shutdown: \(String(cString: strerror(errno)))")
+    /// Final write and fsync at shutdown or `CONFIG SET appendonly no` (blocking; the loop is
+    /// stopping anyway). A log still waiting for its first compaction gets the dataset written
+    /// now when `keepingDataset` (shutdown), and nothing when the log is being switched off.
+    func closeLog(keepingDataset: Bool = true) {
+        rewriteRetry?.cancel()
+        rewriteRetry = nil
+        if awaitingFirstRewrite {
+            if keepingDataset { writeFirstSnapshotNow() }
+            pending.removeAll()
+        } else {
+            writePending()
+            if fdatasync(fd) != 0 {
+                logger.error("fsync of the append-only log failed at shutdown: \(String(cString: strerror(errno)))")
+            }
         }
         markDurable(upTo: writtenOffset)
-        Glibc.close(fd)
+        if fd >= 0 { Glibc.close(fd) }
         for descriptor in retired { Glibc.close(descriptor) }
         retired.removeAll()
         fd = -1
+        isClosed = true
     }
 }

@@ -22,7 +22,9 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
     var pending = Deque<[[UInt8]]>()
     var paused = false
     var closing = false
-    var output: ByteBuffer
+    /// Unchecked exclusivity, like the engine's hot state: every reply is written here, on the
+    /// loop's one thread, and no access spans a call that writes here again.
+    @exclusivity(unchecked) var output: ByteBuffer
     var isDirty = false
     /// Bytes handed to the channel and not yet written to the socket (subscribers only).
     var unflushedBytes = 0
@@ -30,6 +32,9 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
 
     /// Bytes of an incomplete request, kept until the rest arrives.
     var inbound: ByteBuffer?
+    /// The arguments of the request being read, one array reused for every request (see
+    /// ``RequestFraming/parse(_:limits:into:)``).
+    @exclusivity(unchecked) var arguments: [[UInt8]] = []
     let parser: RESPParser
 
     init(server: BrokerServer, parser: RESPParser) {
@@ -79,10 +84,11 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
         }
         let limits = parser.limits
         parsing: while !closing {
-            switch buffer.withUnsafeReadableBytes({ RequestFraming.parse($0, limits: limits) }) {
-            case .request(let args, let consumed):
+            switch buffer.withUnsafeReadableBytes({ RequestFraming.parse($0, limits: limits, into: &arguments) }) {
+            case .request(let consumed):
                 buffer.moveReaderIndex(forwardBy: consumed)
-                dispatch(args)
+                // An empty inline line is skipped, as Redis does.
+                if !arguments.isEmpty { dispatch(arguments) }
                 continue parsing
             case .incomplete:
                 break parsing
@@ -158,7 +164,11 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             return
         }
         guard let client else { return }
-        let outcome = engine.execute(args, client: client)
+        // Hot commands write their replies straight into `output`; nil means done.
+        guard let outcome = engine.execute(args, client: client, writingRepliesTo: &output) else {
+            if engine.hasEvents { server.deliverEvents() }
+            return
+        }
         let version = client.protocolVersion
         switch outcome {
         case .reply(let value):

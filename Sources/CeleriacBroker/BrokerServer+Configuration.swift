@@ -16,10 +16,11 @@ extension BrokerServer {
     }
 
     /// Opens the log file at the configured path and makes it the engine's sink (on the loop).
-    func attachLog(policy: FsyncPolicy) throws(BrokerError) {
+    /// With `awaitingFirstRewrite` the file is left alone until a compaction replaces it.
+    func attachLog(policy: FsyncPolicy, awaitingFirstRewrite: Bool = false) throws(BrokerError) {
         let file = try AppendOnlyFile(
             path: configuration.appendOnlyPath, policy: policy, loop: loop, pool: pool,
-            logger: logger, rewriteMinSize: configuration.rewriteMinSize)
+            logger: logger, rewriteMinSize: configuration.rewriteMinSize, awaitingFirstRewrite: awaitingFirstRewrite)
         file.snapshot = { [unowned self] in
             let records = self.engine.rewrite()
             self.engine.appendOnlyLogDidRotate()
@@ -48,20 +49,18 @@ extension BrokerServer {
     }
 
     /// `CONFIG SET appendonly yes`: as Redis does, the log starts from a snapshot of the
-    /// dataset (written by a compaction that replaces whatever old file is there), and records
-    /// every change from now on.
+    /// dataset, written by a compaction that replaces whatever old file is there, and records
+    /// every change from then on. Until that compaction lands the old file is left whole and
+    /// the changes are kept for the new one (see ``AppendOnlyFile/awaitingFirstRewrite``);
+    /// a failed compaction is retried and reported by INFO persistence.
     private func enableLog(policy: FsyncPolicy) -> String? {
         do {
             try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         } catch {
             return "cannot create the folder \(configuration.directory): \(error.localizedDescription)"
         }
-        // An old log from before `appendonly no` no longer describes the dataset.
-        if truncate(configuration.appendOnlyPath, 0) != 0 && errno != ENOENT {
-            return "cannot reset \(configuration.appendOnlyPath): \(String(cString: strerror(errno)))"
-        }
         do {
-            try attachLog(policy: policy)
+            try attachLog(policy: policy, awaitingFirstRewrite: true)
         } catch {
             return error.description
         }
@@ -73,7 +72,7 @@ extension BrokerServer {
     /// `CONFIG SET appendonly no`: writes and syncs what is pending, then closes the log.
     private func disableLog() {
         guard let file = appendOnlyFile else { return }
-        file.closeLog()
+        file.closeLog(keepingDataset: false)
         appendOnlyFile = nil
         engine.appendOnlySink = nil
         engine.persistenceFailure = nil

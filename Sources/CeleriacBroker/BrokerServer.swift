@@ -275,10 +275,13 @@ public final class BrokerServer: Service, @unchecked Sendable {
     func updatePersistenceInfo() {
         guard let file = appendOnlyFile else { return }
         engine.persistenceFailure = file.failure
+        // aof_enabled comes from the engine (it knows whether a sink is attached).
         engine.persistenceInfo = [
-            ("aof_enabled", "1"),
             ("aof_rewrite_in_progress", file.rewriteBuffer == nil ? "0" : "1"),
+            ("aof_rewrite_scheduled", file.rewriteRetry == nil ? "0" : "1"),
+            ("aof_last_bgrewrite_status", file.lastRewriteFailed ? "err" : "ok"),
             ("aof_rewrites", String(file.rewritesDone)),
+            ("aof_rewrites_consecutive_failures", String(file.consecutiveRewriteFailures)),
             // Redis reports a failed background fsync here too.
             ("aof_last_write_status", file.failure == nil ? "ok" : "err"),
             ("aof_current_size", String(file.fileSize)),

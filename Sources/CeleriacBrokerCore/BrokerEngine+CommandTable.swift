@@ -9,6 +9,7 @@ extension BrokerEngine {
         let rf: CommandFlags = [.readonly, .fast]
         let blocking: CommandFlags = [.write, .blocking, .noScript]
         let conn: CommandFlags = [.fast]
+        let own: CommandFlags = .accountsOwnMemory
         let sub: CommandFlags = [.pubsub, .noScript, .subscribedOK]
         let one = (1, 1, 1)
         let all = (1, -1, 1)
@@ -49,7 +50,7 @@ extension BrokerEngine {
             CommandSpec("rename", arity: 3, flags: del, keys: (1, 2, 1), { try $0.renameCommand(&$1) }),
             // Strings
             CommandSpec("get", arity: 2, flags: rf, keys: one, { try $0.getCommand(&$1) }),
-            CommandSpec("set", arity: -3, flags: w, keys: one, { try $0.setCommand(&$1) }),
+            CommandSpec("set", arity: -3, flags: w.union(own), keys: one, { try $0.setCommand(&$1) }),
             CommandSpec("setex", arity: 4, flags: w, keys: one, { try $0.setexCommand(&$1) }),
             CommandSpec("psetex", arity: 4, flags: w, keys: one, { try $0.setexCommand(&$1) }),
             CommandSpec("setnx", arity: 3, flags: wf, keys: one, { try $0.setnxCommand(&$1) }),
@@ -63,12 +64,12 @@ extension BrokerEngine {
             CommandSpec("append", arity: 3, flags: wf, keys: one, { try $0.appendCommand(&$1) }),
             CommandSpec("strlen", arity: 2, flags: rf, keys: one, { try $0.strlenCommand(&$1) }),
             // Lists
-            CommandSpec("lpush", arity: -3, flags: wf, keys: one, { try $0.pushCommand(&$1) }),
-            CommandSpec("rpush", arity: -3, flags: wf, keys: one, { try $0.pushCommand(&$1) }),
-            CommandSpec("lpushx", arity: -3, flags: wf, keys: one, { try $0.pushCommand(&$1) }),
-            CommandSpec("rpushx", arity: -3, flags: wf, keys: one, { try $0.pushCommand(&$1) }),
-            CommandSpec("lpop", arity: -2, flags: [.write, .fast], keys: one, { try $0.popCommand(&$1) }),
-            CommandSpec("rpop", arity: -2, flags: [.write, .fast], keys: one, { try $0.popCommand(&$1) }),
+            CommandSpec("lpush", arity: -3, flags: wf.union(own), keys: one, { try $0.pushCommand(&$1) }),
+            CommandSpec("rpush", arity: -3, flags: wf.union(own), keys: one, { try $0.pushCommand(&$1) }),
+            CommandSpec("lpushx", arity: -3, flags: wf.union(own), keys: one, { try $0.pushCommand(&$1) }),
+            CommandSpec("rpushx", arity: -3, flags: wf.union(own), keys: one, { try $0.pushCommand(&$1) }),
+            CommandSpec("lpop", arity: -2, flags: [.write, .fast, .accountsOwnMemory], keys: one, { try $0.popCommand(&$1) }),
+            CommandSpec("rpop", arity: -2, flags: [.write, .fast, .accountsOwnMemory], keys: one, { try $0.popCommand(&$1) }),
             CommandSpec("llen", arity: 2, flags: rf, keys: one, { try $0.llenCommand(&$1) }),
             CommandSpec("lrange", arity: 4, flags: r, keys: one, { try $0.lrangeCommand(&$1) }),
             CommandSpec("lindex", arity: 3, flags: r, keys: one, { try $0.lindexCommand(&$1) }),

@@ -29,7 +29,7 @@ extension BrokerEngine {
             stats.rejectedCommands += 1
             return .reply(.simpleError(Self.outOfMemoryText))
         }
-        if let refusal = diskErrorText(for: spec, ping: true) {
+        if persistenceFailure != nil, let refusal = diskErrorText(for: spec, ping: true) {
             flagTransaction(client)
             stats.rejectedCommands += 1
             return .reply(.simpleError(refusal))
@@ -38,7 +38,7 @@ extension BrokerEngine {
             client.multiQueue?.append(args)
             return .reply(.simpleString("QUEUED"))
         }
-        if !spec.flags.contains(.noMonitor) { feedMonitors(args, client: client) }
+        if monitorCount > 0 && !spec.flags.contains(.noMonitor) { feedMonitors(args, client: client) }
         return call(spec, args, client: client)
     }
 
@@ -79,7 +79,8 @@ extension BrokerEngine {
     /// the append-only log when it changed the dataset.
     func call(_ spec: CommandSpec, _ args: [[UInt8]], client: ClientState) -> CommandOutcome {
         let db = client.db
-        let isWrite = spec.flags.contains(.write)
+        // Handlers that account their own memory expire their keys in their own lookups.
+        let isWrite = spec.flags.contains(.write) && !spec.flags.contains(.accountsOwnMemory)
         var before = 0
         if isWrite {
             for index in spec.keyPositions(count: args.count) {
@@ -89,6 +90,7 @@ extension BrokerEngine {
         }
         let changesBefore = changesSinceStart
         var context = CommandCall(args: args, client: client, spec: spec, propagateAs: nil)
+        context.direct = directReplies && callDepth == 0
         callDepth += 1
         let outcome: CommandOutcome
         do {
@@ -126,11 +128,22 @@ extension BrokerEngine {
     /// The command named by `name`, any case. The name as sent (usually all upper or all
     /// lower case) is looked up first in a cache keyed by its bytes, sparing a String per
     /// command; the cache is bounded, since clients choose the spelling.
+    ///
+    /// Before that, the spelling of the previous command is compared: a pipeline usually
+    /// repeats one command, and a byte comparison is cheaper than hashing the name.
     func commandSpec(_ name: [UInt8]) -> CommandSpec? {
-        if let spec = commandsBySpelling[name] { return spec }
-        guard let spec = commands[ArgumentParsing.lowercased(name)] else { return nil }
-        if commandsBySpelling.count < 4096 { commandsBySpelling[name] = spec }
-        return spec
+        if let spec = lastCommandSpec, ByteKey(name) == ByteKey(lastCommandSpelling) { return spec }
+        let found: CommandSpec
+        if let spec = commandsBySpelling[name] {
+            found = spec
+        } else {
+            guard let spec = commands[ArgumentParsing.lowercased(name)] else { return nil }
+            if commandsBySpelling.count < 4096 { commandsBySpelling[name] = spec }
+            found = spec
+        }
+        lastCommandSpelling = name
+        lastCommandSpec = found
+        return found
     }
 
     /// Counts a change to `key`: invalidates WATCHes on it and bumps the change counter that

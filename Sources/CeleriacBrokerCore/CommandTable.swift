@@ -32,6 +32,9 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
     public static let noMonitor = CommandFlags(rawValue: 1 << 11)
     /// Fast O(1)/O(log n) command (COMMAND INFO flag only).
     public static let fast = CommandFlags(rawValue: 1 << 12)
+    /// The handler keeps ``BrokerEngine/usedMemory`` up to date itself, sparing the two
+    /// size lookups per key that `call` makes otherwise (the hot write commands).
+    static let accountsOwnMemory = CommandFlags(rawValue: 1 << 13)
 
     /// Names as `COMMAND INFO` lists them.
     var names: [String] {
@@ -50,8 +53,9 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
     }
 }
 
-/// One entry of the command table.
-struct CommandSpec {
+/// One entry of the command table. A class: the dispatcher hands it around per command, and
+/// one reference costs a single retain where the struct's fields cost several.
+final class CommandSpec {
     /// Takes the engine as a parameter: a curried method reference (`BrokerEngine.setCommand`)
     /// would allocate a closure on every call.
     typealias Handler = (BrokerEngine, inout CommandCall) throws -> CommandOutcome
@@ -132,6 +136,10 @@ struct CommandCall {
     /// Set by a handler that must be logged differently from how it was called (SETEX → SET
     /// PXAT, a served BRPOP → RPOP). An empty list means "log nothing".
     var propagateAs: [[[UInt8]]]?
+    /// Whether the handler may write its reply straight into ``BrokerEngine/replyOutput``
+    /// (a client's own command run by the server's direct path; never inside EXEC or a
+    /// script, which collect replies as values). See BrokerEngine+DirectReplies.swift.
+    var direct = false
 
     var resp3: Bool { client.protocolVersion == .v3 }
 

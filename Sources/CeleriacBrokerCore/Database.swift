@@ -2,8 +2,10 @@
 /// keys that have one (milliseconds since the epoch).
 final class Database {
     let index: Int
-    var entries = SlottedTable<StoredValue>()
-    var expires = ByteKeyedTable<Int64>()
+    // Unchecked exclusivity: touched by every command, confined to the engine's thread, and no
+    // access spans a call that reaches the same table (see BrokerEngine).
+    @exclusivity(unchecked) var entries = SlottedTable<StoredValue>()
+    @exclusivity(unchecked) var expires = ByteKeyedTable<Int64>()
 
     init(index: Int) {
         self.index = index

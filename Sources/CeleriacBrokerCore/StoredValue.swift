@@ -39,8 +39,10 @@ let elementOverhead = 24
 
 /// A list: a deque of byte strings.
 final class ListValue {
-    private(set) var items: Deque<[UInt8]> = []
-    private(set) var bytes = 0
+    // Unchecked exclusivity: pushed and popped by the hot list commands on the engine's one
+    // thread, never re-entered during an access (see BrokerEngine).
+    @exclusivity(unchecked) private(set) var items: Deque<[UInt8]> = []
+    @exclusivity(unchecked) private(set) var bytes = 0
 
     var count: Int { items.count }
 

@@ -7,7 +7,7 @@ extension BrokerEngine {
         if call.client.protocolVersion == .v2 && call.client.subscriptionCount > 0 {
             return .reply(.array([.bulk("pong"), .bulkString(call.args.count == 2 ? call.args[1] : [])]))
         }
-        return .reply(call.args.count == 2 ? .bulkString(call.args[1]) : .simpleString("PONG"))
+        return call.args.count == 2 ? replyBulk(call.args[1], call) : replyStatus("PONG", call)
     }
 
     func echoCommand(_ call: inout CommandCall) throws -> CommandOutcome {

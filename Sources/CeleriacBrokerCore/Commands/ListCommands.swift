@@ -4,25 +4,34 @@ import DequeModule
 /// LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LREM LTRIM LSET LMOVE RPOPLPUSH.
 extension BrokerEngine {
     func pushCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let name = ArgumentParsing.lowercased(call.args[0])
-        let front = name.hasPrefix("l")
-        let onlyIfExists = name.hasSuffix("x")
+        // LPUSH RPUSH LPUSHX RPUSHX, told apart by their first and last letters (any case).
+        let front = (call.args[0].first ?? 0) | 0x20 == UInt8(ascii: "l")
+        let onlyIfExists = (call.args[0].last ?? 0) | 0x20 == UInt8(ascii: "x")
         let db = call.client.db
         let key = call.args[1]
-        if onlyIfExists {
-            guard try listValue(db, key) != nil else { return .reply(.integer(0)) }
+        // The pushes account their own memory (CommandFlags.accountsOwnMemory): the list's
+        // growth, plus the entry itself when the list is new.
+        let existing = try listValue(db, key)
+        if onlyIfExists && existing == nil { return replyInteger(0, call) }
+        let list: ListValue
+        if let existing {
+            list = existing
+        } else {
+            list = ListValue()
+            database(db).entries[key] = .list(list)
         }
-        let list = try listForWriting(db, key)
-        for value in call.args.dropFirst(2) {
-            if front { list.pushFront(value) } else { list.pushBack(value) }
+        let bytesBefore = list.bytes
+        for index in 2..<call.args.count {
+            if front { list.pushFront(call.args[index]) } else { list.pushBack(call.args[index]) }
         }
+        usedMemory += existing == nil ? entrySize(db, key, .list(list)) : list.bytes - bytesBefore
         signalModified(db, key, changes: Int64(call.args.count - 2))
         signalReady(db, key)
-        return .reply(.integer(Int64(list.count)))
+        return replyInteger(Int64(list.count), call)
     }
 
     func popCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        let front = ArgumentParsing.matches(call.args[0], "lpop")
+        let front = (call.args[0].first ?? 0) | 0x20 == UInt8(ascii: "l")
         let db = call.client.db
         let key = call.args[1]
         guard call.args.count <= 3 else { throw CommandError.syntax }
@@ -32,12 +41,17 @@ extension BrokerEngine {
             guard value >= 0 else { throw CommandError.notPositive }
             count = value
         }
-        guard let list = try listValue(db, key) else { return .reply(.null) }
+        guard let list = try listValue(db, key) else { return replyBulk(nil, call) }
+        // The pops account their own memory (CommandFlags.accountsOwnMemory): the list's
+        // shrinking, or the whole entry when it goes.
+        let sizeBefore = entrySize(db, key, .list(list))
+        let bytesBefore = list.bytes
+        defer { usedMemory -= list.count == 0 ? sizeBefore : bytesBefore - list.bytes }
         guard let count else {
             let item = front ? list.popFront() : list.popBack()
             removeIfEmpty(db, key, count: list.count)
             signalModified(db, key)
-            return .reply(item.map { .bulkString($0) } ?? .null)
+            return replyBulk(item, call)
         }
         var items: [RESPValue] = []
         while Int64(items.count) < count, let item = front ? list.popFront() : list.popBack() {

@@ -3,8 +3,7 @@ import CeleriacRESP
 /// GET SET SETEX PSETEX SETNX GETDEL MGET MSET INCR INCRBY DECR DECRBY APPEND STRLEN.
 extension BrokerEngine {
     func getCommand(_ call: inout CommandCall) throws -> CommandOutcome {
-        guard let value = try stringValue(call.client.db, call.args[1]) else { return .reply(.null) }
-        return .reply(.bulkString(value))
+        replyBulk(try stringValue(call.client.db, call.args[1]), call)
     }
 
     func setCommand(_ call: inout CommandCall) throws -> CommandOutcome {
@@ -44,23 +43,26 @@ extension BrokerEngine {
             guard case .string(let bytes) = old else { throw CommandError.wrongType }
             oldBytes = bytes
         }
-        let oldReply: RESPValue = oldBytes.map { .bulkString($0) } ?? .null
         if condition == .ifMissing && old != nil || condition == .ifExists && old == nil {
-            return .reply(returnOld ? oldReply : .null)
+            return replyBulk(returnOld ? oldBytes : nil, call)
         }
+        // SET accounts its own memory (see CommandFlags.accountsOwnMemory): the old entry's
+        // size from the value in hand, the new one's from what is stored.
+        let sizeBefore = old.map { entrySize(db, key, $0) } ?? 0
+        let value = StoredValue.string(call.args[2])
         writeString(db, key, call.args[2], expireAt: expireAt, keepTTL: keepTTL)
+        usedMemory += entrySize(db, key, value) - sizeBefore
         // The record is built only when there is a log to take it.
-        if appendOnlySink == nil {
-            return .reply(returnOld ? oldReply : .ok)
+        if appendOnlySink != nil {
+            if let expireAt {
+                call.propagateAs = [[Array("SET".utf8), key, call.args[2], Array("PXAT".utf8), ArgumentParsing.bytes(expireAt)]]
+            } else {
+                var record = [Array("SET".utf8), key, call.args[2]]
+                if keepTTL { record.append(Array("KEEPTTL".utf8)) }
+                call.propagateAs = [record]
+            }
         }
-        if let expireAt {
-            call.propagateAs = [[Array("SET".utf8), key, call.args[2], Array("PXAT".utf8), ArgumentParsing.bytes(expireAt)]]
-        } else {
-            var record = [Array("SET".utf8), key, call.args[2]]
-            if keepTTL { record.append(Array("KEEPTTL".utf8)) }
-            call.propagateAs = [record]
-        }
-        return .reply(returnOld ? oldReply : .ok)
+        return returnOld ? replyBulk(oldBytes, call) : replyOK(call)
     }
 
     /// Stores a string and signals the change; an absolute expiry is set when given.
