@@ -51,6 +51,8 @@ struct WorkerScenario: AsyncParsableCommand {
         Shape(label: "celeriac -c 16", isCeleriac: true, arguments: ["-c", "16"], drainsLongQueues: true),
         Shape(label: "celeriac --pool process -c 2", isCeleriac: true, arguments: ["--pool", "process", "-c", "2"],
               servers: [.redis]),
+        Shape(label: "celeriac --pool threads -c 8", isCeleriac: true, arguments: ["--pool", "threads", "-c", "8"],
+              servers: [.redis]),
     ]
 
     /// The Python Celery workers measured beside them.

@@ -16,7 +16,10 @@ public final class EventPublisher: Sendable {
 
     private struct State {
         var clock = 0
-        var buffer: [CeleryEvent] = []
+        /// The buffered task events, each already JSON text, joined with ", " (the items of
+        /// the `task.multi` list), and how many there are.
+        var buffer: [UInt8] = []
+        var buffered = 0
     }
 
     /// How many buffered task events trigger a flush (Celery: 24).
@@ -56,37 +59,51 @@ public final class EventPublisher: Sendable {
 
     /// Buffers a task event; flushes when ``batchLimit`` are waiting.
     public func buffer(_ type: EventType, fields: JSONObject) async {
-        let event = event(type, fields: fields)
-        let full = state.withLockedValue { state -> Bool in
-            state.buffer.append(event)
-            return state.buffer.count >= Self.batchLimit
+        if append(type, fields: fields) { await flush() }
+    }
+
+    /// Writes the event's JSON text (with the next clock value) into the buffer; returns
+    /// whether ``batchLimit`` events are waiting. The text is written outside the lock, straight
+    /// from the fields (``CeleryEvent/encode(type:source:clock:fields:timestamp:into:)``).
+    private func append(_ type: EventType, fields: JSONObject) -> Bool {
+        var text: [UInt8] = []
+        text.reserveCapacity(160 + fields.count * 48)
+        CeleryEvent.encode(type: type, source: source, clock: tick(), fields: fields, timestamp: Date().timeIntervalSince1970,
+                           into: &text)
+        return state.withLockedValue { state -> Bool in
+            if state.buffered > 0 { state.buffer.append(contentsOf: ", ".utf8) }
+            state.buffer.append(contentsOf: text)
+            state.buffered += 1
+            return state.buffered >= Self.batchLimit
         }
-        if full { await flush() }
     }
 
     /// Buffers a task event without waiting: when ``batchLimit`` are waiting, a task of its own
     /// publishes them (for callers on an actor, which would otherwise hop off and back).
     public func post(_ type: EventType, fields: JSONObject) {
-        let event = event(type, fields: fields)
-        let full = state.withLockedValue { state -> Bool in
-            state.buffer.append(event)
-            return state.buffer.count >= Self.batchLimit
-        }
-        if full { Task { await self.flush() } }
+        if append(type, fields: fields) { Task { await self.flush() } }
     }
 
     /// Publishes the buffered task events as one `task.multi` list.
     public func flush() async {
-        let events = state.withLockedValue { state -> [CeleryEvent] in
-            defer { state.buffer.removeAll() }
-            return state.buffer
+        let (items, count) = state.withLockedValue { state -> ([UInt8], Int) in
+            defer {
+                state.buffer = []
+                state.buffered = 0
+            }
+            return (state.buffer, state.buffered)
         }
-        guard !events.isEmpty else { return }
-        let envelope = EventMessage.batchEnvelope(events: events, hostname: source.hostname, deliveryTag: UUID().uuidString.lowercased())
+        guard count > 0 else { return }
+        var list: [UInt8] = [UInt8(ascii: "[")]
+        list.reserveCapacity(items.count + 2)
+        list.append(contentsOf: items)
+        list.append(UInt8(ascii: "]"))
+        let envelope = EventMessage.batchEnvelope(encodedList: list, hostname: source.hostname,
+                                                  deliveryTag: UUID().uuidString.lowercased())
         do {
             try await transport.publishFanout(envelope.encoded(), exchange: EventMessage.exchange, routingKey: EventMessage.batchRoutingKey)
         } catch {
-            logger.warning("\(events.count) task events not published: \(error)")
+            logger.warning("\(count) task events not published: \(error)")
         }
     }
 }

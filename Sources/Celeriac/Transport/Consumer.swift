@@ -16,6 +16,11 @@ public actor Consumer {
     private let strategy: Configuration.QueueOrderStrategy
     /// The most unacked deliveries before the consumer stops popping; 0 means no limit.
     public private(set) var prefetch: Int
+    /// While some deliveries are unacked, the room (prefetch left) there must be before the
+    /// consumer takes more: a worker that still holds plenty of work then takes a batch at a
+    /// time from a deep queue — one reserve script per batch instead of one per finished task,
+    /// which is most of redis-server's work per message. 1 takes whatever room there is.
+    public private(set) var refillRoom = 1
     private var unacked: [String: Delivery] = [:]
     private var unackedOrder: [String] = []
     private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
@@ -65,6 +70,10 @@ public actor Consumer {
     /// How many deliveries are unacked.
     public var unackedCount: Int { unacked.count }
 
+    /// Whether a poll waits for prefetch room (the limit is reached, or the room left is
+    /// below ``refillRoom``).
+    public var isWaitingForRoom: Bool { !capacityWaiters.isEmpty }
+
     /// Starts consuming another queue (declaring it first).
     public func addQueue(_ queue: String) async throws(RedisError) {
         guard !queues.contains(queue) else { return }
@@ -82,6 +91,13 @@ public actor Consumer {
     public func setPrefetch(_ value: Int) {
         prefetch = max(0, value)
         wakeCapacityWaiters()
+    }
+
+    /// Changes the prefetch limit and the room the consumer waits for before taking more
+    /// while it holds unacked deliveries (see ``refillRoom``).
+    public func setPrefetch(_ value: Int, refillRoom room: Int) {
+        refillRoom = max(1, room)
+        setPrefetch(value)
     }
 
     /// Declares every queue (as a consumer does on start).
@@ -291,7 +307,9 @@ public actor Consumer {
 
     private func forget(_ tag: String) {
         if unacked.removeValue(forKey: tag) != nil {
-            unackedOrder.removeAll { $0 == tag }
+            // Tags are unique and mostly acked in the order taken: the first match is near the
+            // front, where removeAll would compare every tag held.
+            if let index = unackedOrder.firstIndex(of: tag) { unackedOrder.remove(at: index) }
         }
         wakeCapacityWaiters()
     }
@@ -302,8 +320,13 @@ public actor Consumer {
         queues.append(queue)
     }
 
+    /// Waits while the prefetch is used up, or while deliveries are held and the room left is
+    /// smaller than ``refillRoom`` (capped at the prefetch and the batch size, so an idle
+    /// consumer always takes what waits).
     private func waitForCapacity() async throws {
-        while prefetch > 0, unacked.count >= prefetch, !closed {
+        while prefetch > 0, !closed,
+              unacked.count >= prefetch || (!unacked.isEmpty && prefetch - unacked.count < min(refillRoom, prefetch, batchLimit))
+        {
             await withCheckedContinuation { capacityWaiters.append($0) }
         }
     }

@@ -32,6 +32,17 @@ public enum EventMessage {
                  deliveryTag: deliveryTag)
     }
 
+    /// The envelope of a `task.multi` batch whose body, the JSON list of the events, is
+    /// written already (the same envelope ``batchEnvelope(events:hostname:deliveryTag:)`` makes
+    /// of those events).
+    public static func batchEnvelope(encodedList body: [UInt8], hostname: String, deliveryTag: String) -> KombuEnvelope {
+        KombuEnvelope(
+            body: body,
+            headers: ["hostname": .string(hostname)],
+            properties: MessageProperties(deliveryMode: 1, deliveryInfo: DeliveryInfo(exchange: exchange, routingKey: batchRoutingKey),
+                                          deliveryTag: deliveryTag))
+    }
+
     /// The envelope of a `task.multi` batch (a list, even of one event).
     public static func batchEnvelope(events: [CeleryEvent], hostname: String, deliveryTag: String) -> KombuEnvelope {
         envelope(body: .array(events.map(\.jsonValue)), hostname: hostname, routingKey: batchRoutingKey,

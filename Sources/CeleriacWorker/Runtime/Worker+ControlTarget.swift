@@ -121,7 +121,7 @@ extension Worker: ControlTarget {
         if !elsewhere.isEmpty { Task { await self.markRevoked(elsewhere) } }
         if !heldNow.isEmpty {
             armETATimer()
-            Task { await consumer.setPrefetch(prefetchCount) }
+            Task { await updatePrefetch() }
         }
         saveStateDB()
         guard terminate else { return [] }
@@ -208,7 +208,7 @@ extension Worker: ControlTarget {
         guard size >= 1 else { return false }
         concurrency = size
         await resizeBodyPool(to: size)
-        await consumer.setPrefetch(prefetchCount)
+        await updatePrefetch()
         dispatch()
         logger.info("pool resized to \(size) slots")
         return true

@@ -193,6 +193,8 @@ extension Worker {
     nonisolated func publishFollowers(of request: TaskRequest, result: JSONValue) async -> [ResultReference] {
         var children: [ResultReference] = []
         let message = request.message
+        // Most tasks have neither: no delivery tag (a UUID) is made for nothing.
+        guard !(message.body.embed.callbacks ?? []).isEmpty || !(message.body.embed.chain ?? []).isEmpty else { return children }
         for callback in message.body.embed.callbacks ?? [] {
             let builder = TaskMessageBuilder.calling(callback, args: callback.arguments(afterParentResult: result),
                                                      rootID: message.headers.rootID, parentID: message.id, origin: nodename,

@@ -46,6 +46,7 @@ extension Worker {
             logger.error("remote control is unavailable (inspect and control will not see this worker): \(error)")
         }
         await events.send(.workerOnline, fields: workerFields())
+        await updatePrefetch()
         loops.append(Task { [weak self] in await self?.consumeLoop() })
         loops.append(Task { [weak self] in await self?.flushLoop() })
         loops.append(Task { [weak self] in await self?.keepAliveLoop() })

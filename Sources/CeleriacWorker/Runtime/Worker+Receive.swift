@@ -69,7 +69,7 @@ extension Worker {
         logger.info("Task \(request.name)[\(request.id)] received")
         if let eta = message.headers.eta?.timeIntervalSince1970, eta > now {
             held.schedule(request, at: eta)
-            Task { await consumer.setPrefetch(prefetchCount) }
+            Task { await updatePrefetch() }
             armETATimer()
             return
         }
@@ -189,7 +189,7 @@ extension Worker {
         guard phase == .running else { return }
         let due = held.popDue(now: Self.now())
         reserved.append(contentsOf: due)
-        if !due.isEmpty { Task { await consumer.setPrefetch(prefetchCount) } }
+        if !due.isEmpty { Task { await updatePrefetch() } }
         armETATimer()
         dispatch()
     }

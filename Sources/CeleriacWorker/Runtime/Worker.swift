@@ -166,5 +166,18 @@ public actor Worker {
         configuration.prefetchMultiplier <= 0 ? 0 : configuration.prefetchMultiplier * concurrency + held.count
     }
 
+    /// The room the consumer waits for before taking more while it holds messages: what the
+    /// prefetch allows beyond two messages per slot (one running, one ready), so a deep queue
+    /// is taken in batches and the pool never runs dry meanwhile. 1 (take any room) when the
+    /// multiplier is 2 or less.
+    var refillRoom: Int {
+        max(1, (configuration.prefetchMultiplier - 2) * concurrency)
+    }
+
+    /// Tells the consumer the prefetch and refill room for the pool size and held tasks now.
+    func updatePrefetch() async {
+        await consumer.setPrefetch(prefetchCount, refillRoom: refillRoom)
+    }
+
     static func now() -> Double { Date().timeIntervalSince1970 }
 }
