@@ -38,6 +38,18 @@ import Glibc
         return fields
     }
 
+    /// INFO persistence, read again every `interval` until `done` holds of it or `attempts` run
+    /// out (the caller's expectations then say what was missing).
+    static func persistence(_ connection: RawConnection, attempts: Int = 250, every interval: Duration = .milliseconds(20),
+                            until done: ([String: String]) -> Bool) async throws -> [String: String] {
+        var fields = try persistence(connection)
+        for _ in 0..<attempts where !done(fields) {
+            try await Task.sleep(for: interval)
+            fields = try persistence(connection)
+        }
+        return fields
+    }
+
     @Test func aFailedFirstCompactionKeepsTheOldFileIsReportedAndRetried() async throws {
         try await withTemporaryFolder { folder in
             let (log, obstacle) = try Self.prepare(folder)
@@ -50,11 +62,7 @@ import Glibc
                 try connection.send(command: "SET", "during", "2")
                 #expect(try connection.receive(like: "+OK\r\n") == "+OK\r\n")
 
-                var fields = try Self.persistence(connection)
-                for _ in 0..<250 where fields["aof_last_bgrewrite_status"] != "err" {
-                    try await Task.sleep(for: .milliseconds(20))
-                    fields = try Self.persistence(connection)
-                }
+                var fields = try await Self.persistence(connection) { $0["aof_last_bgrewrite_status"] == "err" }
                 #expect(fields["aof_last_bgrewrite_status"] == "err")
                 #expect(fields["aof_rewrites_consecutive_failures"].flatMap { Int($0) } ?? 0 >= 1)
                 #expect(fields["aof_rewrite_scheduled"] == "1" || fields["aof_rewrite_in_progress"] == "1")
@@ -64,9 +72,8 @@ import Glibc
 
                 try FileManager.default.removeItem(atPath: obstacle)
                 // The retry (1 s, then 2 s …) lands once the obstacle is gone.
-                for _ in 0..<300 where fields["aof_last_bgrewrite_status"] != "ok" || fields["aof_rewrites"] == "0" {
-                    try await Task.sleep(for: .milliseconds(50))
-                    fields = try Self.persistence(connection)
+                fields = try await Self.persistence(connection, attempts: 300, every: .milliseconds(50)) {
+                    $0["aof_last_bgrewrite_status"] == "ok" && $0["aof_rewrites"] != "0"
                 }
                 #expect(fields["aof_last_bgrewrite_status"] == "ok")
                 #expect(fields["aof_rewrites_consecutive_failures"] == "0")
@@ -95,11 +102,7 @@ import Glibc
                 #expect(try connection.receive(like: "+OK\r\n") == "+OK\r\n")
                 try connection.send(command: "RPUSH", "queue", "c")
                 #expect(try connection.receive(like: ":3\r\n") == ":3\r\n")
-                var fields = try Self.persistence(connection)
-                for _ in 0..<250 where fields["aof_last_bgrewrite_status"] != "err" {
-                    try await Task.sleep(for: .milliseconds(20))
-                    fields = try Self.persistence(connection)
-                }
+                let fields = try await Self.persistence(connection) { $0["aof_last_bgrewrite_status"] == "err" }
                 #expect(fields["aof_last_bgrewrite_status"] == "err")
             }
             try await withBroker(directory: folder, { $0.appendOnly = true }) { server in
