@@ -58,19 +58,7 @@ import Testing
 
     @Test func configRepliesMatchRedisServer() throws {
         try withRedisServer { redis, _ in
-            let engine = BrokerEngine()
-            let client = engine.addClient()
-            var mismatches: [String] = []
-            for command in Self.script {
-                let args = command.map { Array($0.utf8) }
-                let expected = try redis.call(args)
-                guard case .reply(let produced) = engine.execute(args, from: client) else {
-                    mismatches.append("\(command): not a single reply")
-                    continue
-                }
-                let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
-                if wire != expected { mismatches.append("\(command): redis \(expected) engine \(wire)") }
-            }
+            let mismatches = try mismatchesAgainstRedis(Self.script, redis: redis)
             #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         }
     }

@@ -94,8 +94,6 @@ import Testing
     /// in numeric order, each scanned whole with cursor 0), the engine answers in that order.
     @Test func smallHashesAndIntegerSetsAnswerInRedisOrder() throws {
         try withRedisServer { redis, _ in
-            let engine = BrokerEngine()
-            let client = engine.addClient()
             let script: [[String]] = [
                 ["HSET", "h", "zeta", "1", "alpha", "2", "mid", "3"], ["HGETALL", "h"], ["HDEL", "h", "alpha"],
                 ["HSET", "h", "alpha", "4", "zeta", "5"], ["HKEYS", "h"], ["HVALS", "h"], ["HSCAN", "h", "0", "COUNT", "1"],
@@ -103,17 +101,8 @@ import Testing
                 ["SADD", "s", "10", "3", "-2", "100", "0"], ["SMEMBERS", "s"], ["SREM", "s", "3"], ["SADD", "s", "7"],
                 ["SMEMBERS", "s"], ["SSCAN", "s", "0", "COUNT", "2"],
             ]
-            for command in script {
-                let args = command.map { Array($0.utf8) }
-                let expected = try redis.call(args)
-                guard case .reply(let produced) = engine.execute(args, from: client) else {
-                    Issue.record("\(command): not a single reply")
-                    continue
-                }
-                // As each would put it on the wire (RESP2 here).
-                let wire = try RESPParser().parseAll(produced.encoded(version: .v2)).values.first ?? .null
-                #expect(wire == expected, "\(command)")
-            }
+            let mismatches = try mismatchesAgainstRedis(script, redis: redis)
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         }
     }
 
