@@ -35,7 +35,4 @@ public actor DemoTallier {
         figures.unfinished = open.count
         return figures
     }
-
-    /// Ids neither finished nor forgotten.
-    public var openCount: Int { open.count }
 }
