@@ -11,9 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${CONFIG:-debug}
-swift build -c "$config" --product celeriac >/dev/null
-swift build -c "$config" --product celeriac-chaos >/dev/null
-bin=$(swift build -c "$config" --show-bin-path)/celeriac-chaos
+flags=(-c "$config")
+# The same flags as the Makefile's release builds, so the two share one build.
+if [ "$config" = release ]; then flags+=(--static-swift-stdlib); fi
+swift build "${flags[@]}" --product celeriac >/dev/null
+swift build "${flags[@]}" --product celeriac-chaos >/dev/null
+bin=$(swift build "${flags[@]}" --show-bin-path)/celeriac-chaos
 status=0
 run() {
     echo "=== celeriac-chaos $*"
