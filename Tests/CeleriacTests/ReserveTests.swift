@@ -29,6 +29,13 @@ struct ReserveTests {
         }
     }
 
+    /// Whole seconds rounded up: a message is never restored before its visibility timeout.
+    @Test func unackedScoresAreWholeSecondsRoundedUp() {
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000.25) == "1700000001")
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000.999_999) == "1700000001")
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000) == "1700000000")
+    }
+
     @Test func aConsumerThatDiesAfterTakingABatchLosesNothing() async throws {
         try await withApp(configure: { $0.visibilityTimeout = 1 }) { app, _ in
             for index in 0..<5 { try await app.transport.publish(try taskEnvelope("m\(index)"), toQueue: "celery", priority: 0) }
