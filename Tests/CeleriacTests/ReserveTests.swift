@@ -23,9 +23,17 @@ struct ReserveTests {
                 // Byte for byte what the Swift path (and kombu) writes for this delivery.
                 #expect(stored == UnackedEntry(envelope: envelope, exchange: "", routingKey: "celery").encoded())
                 let score = try await app.transport.client.send(RedisCommand(["ZSCORE", "unacked_index", tag]))
-                #expect(score.string.flatMap(Double.init) == 1_700_000_000.25)
+                // The time rounded up to a whole second (KombuTransport.unackedScore).
+                #expect(score.string == "1700000001")
             }
         }
+    }
+
+    /// Whole seconds rounded up: a message is never restored before its visibility timeout.
+    @Test func unackedScoresAreWholeSecondsRoundedUp() {
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000.25) == "1700000001")
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000.999_999) == "1700000001")
+        #expect(KombuTransport.unackedScore(at: 1_700_000_000) == "1700000000")
     }
 
     @Test func aConsumerThatDiesAfterTakingABatchLosesNothing() async throws {

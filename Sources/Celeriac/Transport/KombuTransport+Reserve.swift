@@ -89,7 +89,7 @@ extension KombuTransport {
     public func reserve(keys: [String], count: Int, at time: Double = Date().timeIntervalSince1970) async throws(RedisError) -> Reserved? {
         guard !keys.isEmpty, count > 0 else { return nil }
         let reply = try await client.evalSHA(Self.reserveScript, keys: [Self.unackedIndexKey, Self.unackedKey] + keys,
-                                             arguments: [String(count), PythonFloat.repr(time)])
+                                             arguments: [String(count), Self.unackedScore(at: time)])
         guard let items = reply.array, let key = items.first?.string, items.count >= 3 else { return nil }
         var messages: [(raw: [UInt8], recordedTag: String?)] = []
         var index = 1

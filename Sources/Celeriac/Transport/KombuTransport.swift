@@ -197,11 +197,25 @@ public final class KombuTransport: Sendable {
 
     // MARK: Unacked
 
-    /// Records a delivery as unacked: `MULTI; ZADD unacked_index <time()> tag; HSET unacked tag
-    /// [envelope, exchange, routing_key]; EXEC`.
+    /// The `unacked_index` score of a delivery made at `time`: the time rounded up to a whole
+    /// second. kombu writes `time()` itself, but redis-server keeps a small sorted set (up to
+    /// 128 members: every worker's prefetch) as a listpack that holds scores as text and
+    /// parses them with `strtod` at every comparison, and each ZADD of a delivery newer than
+    /// all others compares with every member: with 17-digit scores that was a fifth of the
+    /// server's time per task in a drain, with whole seconds a third of it. Rounding *up*
+    /// keeps the visibility timeout a lower bound (a message comes back at most a second
+    /// later, never earlier); kombu and Celery only ever compare the scores with a time.
+    public static func unackedScore(at time: Double) -> String {
+        let seconds = time.rounded(.up)
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return PythonFloat.repr(time) }
+        return String(Int64(seconds))
+    }
+
+    /// Records a delivery as unacked: `MULTI; ZADD unacked_index <time> tag; HSET unacked tag
+    /// [envelope, exchange, routing_key]; EXEC` (the time as ``unackedScore(at:)`` writes it).
     public func recordUnacked(tag: String, entry: [UInt8], at time: Double = Date().timeIntervalSince1970) async throws(RedisError) {
         _ = try await client.transaction([
-            RedisCommand(["ZADD", Self.unackedIndexKey, PythonFloat.repr(time), tag]),
+            RedisCommand(["ZADD", Self.unackedIndexKey, Self.unackedScore(at: time), tag]),
             RedisCommand("HSET", arguments: [.string(Self.unackedKey), .string(tag), .bytes(entry)]),
         ])
     }
@@ -213,7 +227,7 @@ public final class KombuTransport: Sendable {
             if let only = entries.first { try await recordUnacked(tag: only.tag, entry: only.entry, at: time) }
             return
         }
-        let score = PythonFloat.repr(time)
+        let score = Self.unackedScore(at: time)
         var zadd: [RedisArgument] = [.string(Self.unackedIndexKey)]
         var hset: [RedisArgument] = [.string(Self.unackedKey)]
         for item in entries {

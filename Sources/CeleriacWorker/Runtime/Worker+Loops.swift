@@ -43,7 +43,7 @@ extension Worker {
             guard phase == .running else { return }
             let tags = heldDeliveryTags()
             guard !tags.isEmpty else { continue }
-            let now = PythonFloat.repr(Self.now())
+            let now = KombuTransport.unackedScore(at: Self.now())
             // XX: only entries still unacked are touched; an entry acked meanwhile stays gone.
             let command = RedisCommand(["ZADD", KombuTransport.unackedIndexKey, "XX"] + tags.flatMap { [now, $0] })
             do {
