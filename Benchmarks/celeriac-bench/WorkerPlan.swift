@@ -37,10 +37,13 @@ struct WorkerPlan {
     var shapes: [WorkerScenario.Shape]
     var skipPython: Bool
     var everySize = false
+    /// The servers measured (a round-trip-only run needs redis-server alone).
+    var servers: [ServerKind] = ServerKind.allCases
 
     /// The queue lengths `shape` drains.
     func sizes(for shape: WorkerScenario.Shape) -> [Int] {
         guard shape.isCeleriac else { return pythonSizes }
+        guard !sizes.isEmpty else { return [] }
         return everySize || shape.drainsLongQueues ? sizes : Array(sizes.prefix(1))
     }
 
@@ -60,7 +63,7 @@ struct WorkerPlan {
         var trips: [String: [String: Figure]] = [:]
         var idle: [String: Figure] = [:]
         var afterDrain: [String: Figure] = [:]
-        for kind in ServerKind.allCases {
+        for kind in servers {
             var samples = Samples()
             var failures: [String: String] = [:]
             do {

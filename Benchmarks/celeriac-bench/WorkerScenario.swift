@@ -26,6 +26,9 @@ struct WorkerScenario: AsyncParsableCommand {
     @Flag(help: "Skip Python Celery.")
     var noReference = false
 
+    @Flag(help: "Only the send + get round trip of `celeriac -c 1` (and Celery solo unless --no-reference) on redis-server: no drains, no broker run.")
+    var roundTripOnly = false
+
     @Flag(help: "Drain every queue length with every Celeriac shape (by default only the marked shape, -c 16, drains the longer ones: about 10 minutes less).")
     var everySize = false
 
@@ -74,10 +77,18 @@ struct WorkerScenario: AsyncParsableCommand {
         // Quick runs keep one worker of each kind: enough to show that every figure comes out.
         var quickPeer = Self.celeryShapes[0]
         quickPeer.servers = [.redis]
-        let shapes = recorder.quick ? [Self.celeriacShapes[1], quickPeer]
+        var shapes = recorder.quick ? [Self.celeriacShapes[1], quickPeer]
             : Self.celeriacShapes + (noReference ? [] : Self.celeryShapes)
-        let plan = WorkerPlan(sizes: sizes, pythonSizes: pythonSizes, calls: recorder.quick ? 50 : calls,
-                              shapes: shapes, skipPython: noReference, everySize: everySize || recorder.quick)
+        if roundTripOnly {
+            shapes = [Self.celeriacShapes[0], Self.celeryShapes[0]].prefix(noReference ? 1 : 2).map { shape in
+                var shape = shape
+                shape.servers = [.redis]
+                return shape
+            }
+        }
+        let plan = WorkerPlan(sizes: roundTripOnly ? [] : sizes, pythonSizes: roundTripOnly ? [] : pythonSizes,
+                              calls: recorder.quick ? 50 : calls, shapes: shapes, skipPython: noReference,
+                              everySize: everySize || recorder.quick, servers: roundTripOnly ? [.redis] : ServerKind.allCases)
         await plan.measure(recorder)
     }
 

@@ -67,7 +67,9 @@ struct WorkerBinaryTests {
         defer { Task { await app.close() } }
         let sleeper = try await app.producer.send("demo.sleep", args: [3])
         try await first.waitForLog("Task demo.sleep[\(sleeper.id)] received")
-        #expect(try await app.transport.client.hgetall("unacked").count == 1)
+        // A message BRPOP hands over is recorded unacked right after it is received (before
+        // its late-ack body runs), not before the log line.
+        try await eventually("the message is recorded unacked") { try await app.transport.client.hgetall("unacked").count == 1 }
         first.process.signal(SIGKILL)
         #expect(first.process.wait(timeout: 10) == 128 + SIGKILL)
 

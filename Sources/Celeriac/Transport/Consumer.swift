@@ -2,12 +2,16 @@ import CeleriacProtocol
 import CeleriacRedis
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// kombu's Redis consumer: BRPOPs its queues step by step (priority 0 keys of every queue,
 /// then 3, 6, 9), rotating the queue just served to the end (round robin), keeps a BRPOP
 /// outstanding only while fewer than `prefetch` deliveries are unacked, and records each
 /// delivery in `unacked`/`unacked_index` before handing it out — so Python and Swift
-/// consumers can share a queue and a crashed consumer's messages come back.
+/// consumers can share a queue and a crashed consumer's messages come back. With
+/// ``defersBlockingRecords`` (the worker's), a message BRPOP hands over is recorded by the next
+/// poll instead, unless its holder settles it on arrival (a task starting at once with an early
+/// ack), which needs neither the record nor the ack.
 public actor Consumer {
     /// The transport it acks and restores through.
     public nonisolated let transport: KombuTransport
@@ -44,12 +48,34 @@ public actor Consumer {
     /// recorded unacked by one script (``KombuTransport/reserve(keys:count:at:)``) — one
     /// round trip for a batch instead of two for every message.
     public let batchLimit: Int
+    /// Whether a message BRPOP hands over is handed out before it is recorded unacked, so that
+    /// its holder can settle it on arrival (see ``settleOnArrival(_:)``). Off by default: a
+    /// plain consumer records every delivery before handing it out.
+    public nonisolated let defersBlockingRecords: Bool
+    /// The `unacked` entries of deliveries BRPOP handed over that are not recorded yet, by
+    /// tag (only with ``defersBlockingRecords``). The next poll records them.
+    private var unrecorded: [String: [UInt8]] = [:]
+    /// The tags of ``unrecorded`` not claimed yet. Whoever removes a tag first decides its
+    /// fate: the holder settling it on arrival (never recorded), or the consumer recording it.
+    /// A lock rather than actor state, so the holder decides without a hop.
+    private nonisolated let settleable = NIOLockedValueBox<Set<String>>([])
+    /// Tags whose deferred record is in flight, and who waits for it: an ack or a restore of
+    /// one of them must reach the broker after its record, never before.
+    private var recordingTags: Set<String> = []
+    private var recordWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Whether the next poll skips the reserve script and BRPOPs at once (after a BRPOP
+    /// delivery, with ``defersBlockingRecords``).
+    private var blocksFirst = false
 
-    /// A consumer of `queues`. It opens its own connection for BRPOP.
+    /// A consumer of `queues`. It opens its own connection for BRPOP. With
+    /// `defersBlockingRecords`, a message BRPOP hands over is recorded unacked by the next poll
+    /// rather than before it is handed out, unless its holder settles it first.
     public init(transport: KombuTransport, queues: [String], prefetch: Int,
                 strategy: Configuration.QueueOrderStrategy = .roundRobin, pollTimeout: Double = 1,
-                restoreEveryEmptyPolls: Int = 10, batchLimit: Int = 32, restoreInterval: Double = 10)
+                restoreEveryEmptyPolls: Int = 10, batchLimit: Int = 32, restoreInterval: Double = 10,
+                defersBlockingRecords: Bool = false)
     {
+        self.defersBlockingRecords = defersBlockingRecords
         self.restoreInterval = max(0, restoreInterval)
         self.batchLimit = max(1, batchLimit)
         self.restoreEveryEmptyPolls = max(0, restoreEveryEmptyPolls)
@@ -121,6 +147,9 @@ public actor Consumer {
     public func poll() async throws -> Delivery? {
         guard !closed else { throw ConsumerError.closed }
         if let next = nextReady() { return try next.get() }
+        // Deliveries handed out since the last poll and not settled on arrival are recorded
+        // before anything else happens: before waiting for room, which may take long.
+        try await recordDeferred()
         try await waitForCapacity()
         guard !closed else { throw ConsumerError.closed }
         guard !queues.isEmpty else {
@@ -130,19 +159,34 @@ public actor Consumer {
         let room = max(1, min(batchLimit, prefetch > 0 ? prefetch - unacked.count : batchLimit))
         // What already waits is taken and recorded unacked in one atomic script: a worker
         // killed (or a broker restarted) between the pop and the record cannot lose it.
-        if let reserved = try await transport.reserve(keys: brpopKeys, count: room) {
+        if !blocksFirst, let reserved = try await transport.reserve(keys: brpopKeys, count: room) {
             rotate(served: Priority.queueName(fromKey: reserved.key))
             await restoreVisibleIfTimerDue()
             return try await accept(reserved.messages, key: reserved.key)
         }
         // Nothing waits: block as kombu does. A message BRPOP hands over is recorded right
         // after (kombu's own window: a kill -9 at that instant loses that one message).
+        let skippedReserve = blocksFirst
+        if blocksFirst {
+            // The timed restore round the BRPOP path runs, here rather than in the way of the
+            // delivery handed out last time.
+            await restoreVisibleIfTimerDue()
+            blocksFirst = false
+        }
         guard let popped = try await blocking.brpop(keys: brpopKeys, timeout: pollTimeout) else {
             await restoreVisibleIfDue()
             return nil
         }
         let queue = Priority.queueName(fromKey: popped.key)
         rotate(served: queue)
+        if defersBlockingRecords {
+            // The queue was empty a moment ago: the next poll blocks at once rather than
+            // running the reserve script first (a round trip in the way of the next lone
+            // task). Only every other time: when a deep queue appears, the poll after the
+            // first BRPOP reserves a batch.
+            blocksFirst = !skippedReserve
+            return try handOutUnrecorded(popped.value, key: popped.key)
+        }
         await restoreVisibleIfTimerDue()
         // What else waits is taken by the next poll's reserve: the message that woke us is
         // recorded and handed out first, without a round trip more in its way.
@@ -208,6 +252,95 @@ public actor Consumer {
         return try nextReady()?.get()
     }
 
+    /// Hands out a message BRPOP took without recording it first (``defersBlockingRecords``):
+    /// its holder may settle it on arrival, which saves the record and the ack, two round
+    /// trips in the way of a lone task. Until the next poll records it, a kill -9 loses it —
+    /// the window kombu has between its BRPOP and its record, a little longer.
+    private func handOutUnrecorded(_ raw: [UInt8], key: String) throws -> Delivery {
+        let delivery = try Self.decode(raw, queue: Priority.queueName(fromKey: key), key: key).get()
+        let entry = UnackedEntry(envelope: delivery.envelope, exchange: delivery.exchange, routingKey: delivery.routingKey)
+        let tag = delivery.deliveryTag
+        unrecorded[tag] = entry.encoded()
+        settleable.withLockedValue { _ = $0.insert(tag) }
+        unacked[tag] = delivery
+        unackedOrder.append(tag)
+        return delivery
+    }
+
+    /// Settles a delivery on arrival: when it is still unrecorded (handed out by BRPOP with
+    /// ``defersBlockingRecords`` and not recorded by a poll yet), it will never be recorded,
+    /// and other parties see it as acked already — it left the queue and is not unacked.
+    /// Returns true then, and the holder ends it with ``settled(_:)`` instead of an ack; false
+    /// means it is (or is being) recorded and needs an ack as usual. For a task that starts
+    /// at once with an early ack; synchronous, so the holder decides before its next poll.
+    public nonisolated func settleOnArrival(_ delivery: Delivery) -> Bool {
+        settleable.withLockedValue { $0.remove(delivery.deliveryTag) != nil }
+    }
+
+    /// Frees the prefetch slot of a delivery settled on arrival (``settleOnArrival(_:)``):
+    /// nothing goes to the broker.
+    public func settled(_ delivery: Delivery) {
+        unrecorded[delivery.deliveryTag] = nil
+        forget(delivery.deliveryTag)
+    }
+
+    /// Records a delivery handed out unrecorded now, rather than at the next poll (or waits for
+    /// its record in flight): for a task that holds its message unacked while it runs (late
+    /// ack), so that it is recorded before the body starts. Nothing to do for the rest. On
+    /// failure it stays deferred, for the next poll.
+    public func ensureRecorded(_ delivery: Delivery) async throws(RedisError) {
+        let tag = delivery.deliveryTag
+        guard let entry = await claimUnrecorded(tag) else { return }
+        do {
+            try await transport.recordUnacked(tag: tag, entry: entry)
+        } catch {
+            if unacked[tag] != nil {
+                unrecorded[tag] = entry
+                settleable.withLockedValue { _ = $0.insert(tag) }
+            }
+            throw error
+        }
+    }
+
+    /// Records the deferred deliveries nobody settled (one transaction). On failure they stay
+    /// deferred, to be recorded by a later poll.
+    private func recordDeferred() async throws(RedisError) {
+        guard !unrecorded.isEmpty else { return }
+        let taken = unrecorded
+        unrecorded.removeAll()
+        let claimed = settleable.withLockedValue { set in taken.keys.filter { set.remove($0) != nil } }
+        let entries = claimed.compactMap { tag in taken[tag].map { (tag: tag, entry: $0) } }
+        guard !entries.isEmpty else { return }
+        recordingTags.formUnion(claimed)
+        defer {
+            recordingTags.subtract(claimed)
+            let waiters = recordWaiters
+            recordWaiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
+        do {
+            try await transport.recordUnacked(entries)
+        } catch {
+            for item in entries where unacked[item.tag] != nil { unrecorded[item.tag] = item.entry }
+            settleable.withLockedValue { set in for item in entries where unacked[item.tag] != nil { set.insert(item.tag) } }
+            throw error
+        }
+    }
+
+    /// Before an ack, reject or release reaches the broker: waits for a record of `tag` in
+    /// flight, and takes an unrecorded one out of the deferred set. Returns its `unacked`
+    /// entry when it was never recorded nor settled (the caller decides whether to record it
+    /// now).
+    private func claimUnrecorded(_ tag: String) async -> [UInt8]? {
+        while recordingTags.contains(tag) {
+            await withCheckedContinuation { recordWaiters.append($0) }
+        }
+        guard let entry = unrecorded.removeValue(forKey: tag) else { return nil }
+        // Settled on arrival already: acked as far as anyone can tell, never to be recorded.
+        guard settleable.withLockedValue({ $0.remove(tag) != nil }) else { return nil }
+        return entry
+    }
+
     private func nextReady() -> Result<Delivery, ConsumerError>? {
         guard readyIndex < ready.count else { return nil }
         let next = ready[readyIndex]
@@ -234,20 +367,39 @@ public actor Consumer {
 
     /// Acks a delivery (ZREM + HDEL).
     public func ack(_ delivery: Delivery) async throws(RedisError) {
-        try await transport.ack(tag: delivery.deliveryTag)
+        // Never recorded: a record and an ack cancel out, so nothing is sent.
+        if await claimUnrecorded(delivery.deliveryTag) == nil {
+            try await transport.ack(tag: delivery.deliveryTag)
+        }
         forget(delivery.deliveryTag)
     }
 
     /// Lets go of a delivery without acking it: it stays in `unacked` on the broker and the
     /// visibility-timeout restore hands it out again (for a task whose result could not be
     /// stored). Frees its prefetch slot here.
-    public func release(_ delivery: Delivery) {
+    public func release(_ delivery: Delivery) async {
+        if let entry = await claimUnrecorded(delivery.deliveryTag) {
+            // It must stay unacked on the broker to come back: record it now.
+            do {
+                try await transport.recordUnacked(tag: delivery.deliveryTag, entry: entry)
+            } catch {
+                transport.logger.error("delivery \(delivery.deliveryTag) could not be recorded unacked and may be lost: \(error)")
+            }
+        }
         forget(delivery.deliveryTag)
     }
 
     /// Rejects a delivery: with `requeue`, it goes to the back of its queue (LPUSH) marked
     /// redelivered; without, it is dropped (ZREM + HDEL).
     public func reject(_ delivery: Delivery, requeue: Bool) async throws(RedisError) {
+        if let entry = await claimUnrecorded(delivery.deliveryTag) {
+            // Requeued through the unacked record, as every other requeue is.
+            guard requeue else {
+                forget(delivery.deliveryTag)
+                return
+            }
+            try await transport.recordUnacked(tag: delivery.deliveryTag, entry: entry)
+        }
         if requeue {
             try await transport.restore(tag: delivery.deliveryTag, leftmost: true)
         } else {
@@ -260,6 +412,8 @@ public actor Consumer {
     /// worker does at warm shutdown. Returns how many were restored.
     @discardableResult
     public func restoreUnacked() async throws(RedisError) -> Int {
+        // Deliveries handed out unrecorded are recorded first, so that they come back too.
+        try await recordDeferred()
         var count = 0
         for tag in unackedOrder {
             if try await transport.restore(tag: tag) { count += 1 }

@@ -7,10 +7,29 @@ extension Worker {
     /// Runs one request in its slot, in Celery's order: ack (early), `task-started`, the
     /// task, then what its outcome calls for (chain and callbacks, the result, the late ack,
     /// the final event). Runs outside the actor; only ``finished(_:)`` hops back in.
-    nonisolated func execute(_ request: TaskRequest, handle: RunningTask, acksLate: Bool, soft: Double?, hard: Double?) async {
-        if !acksLate { await ack(request) }
+    ///
+    /// `settledOnArrival`: the message was settled when the task began
+    /// (``Consumer/settleOnArrival(_:)``): it left the queue and was never recorded unacked,
+    /// which other parties see as acked before anything the task does, so the early ack needs
+    /// no round trip and the task runs at once.
+    nonisolated func execute(_ request: TaskRequest, handle: RunningTask, acksLate: Bool, settledOnArrival: Bool = false,
+                             soft: Double?, hard: Double?) async {
+        if settledOnArrival {
+            await consumer.settled(request.delivery)
+        } else if !acksLate {
+            await ack(request)
+        } else {
+            // A late ack holds the message unacked while the task runs: recorded before the body
+            // starts, so a worker killed meanwhile leaves it for the visibility timeout.
+            do {
+                try await consumer.ensureRecorded(request.delivery)
+            } catch {
+                logger.warning("\(request.name)[\(request.id)] not recorded unacked yet (\(error)); the next poll tries again")
+            }
+        }
         if switches.taskEventsEnabled {
-            await events.buffer(.taskStarted, fields: EventFields.taskStarted(uuid: request.id))
+            // Buffered without a hop: nothing waits for it before the body runs.
+            events.post(.taskStarted, fields: EventFields.taskStarted(uuid: request.id))
         }
         if configuration.trackStarted, !request.ignoresResult {
             let meta = ResultMeta(taskID: request.id, status: .started, result: ["pid": .integer(pid), "hostname": .string(nodename)],

@@ -126,11 +126,14 @@ extension Worker {
         running.timeStart = now
         let acksLate = request.acksLate(workerDefault: configuration.acksLate)
         running.acknowledged = !acksLate
+        // Decided here, before the consume loop polls again and would record it unacked.
+        let settledOnArrival = !acksLate && consumer.settleOnArrival(request.delivery)
         let handle = RunningTask()
         active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
         let limits = effectiveLimits(for: request)
         Task {
-            await self.execute(running, handle: handle, acksLate: acksLate, soft: limits.soft, hard: limits.hard)
+            await self.execute(running, handle: handle, acksLate: acksLate, settledOnArrival: settledOnArrival,
+                               soft: limits.soft, hard: limits.hard)
             self.finished(running)
         }
     }

@@ -114,7 +114,10 @@ public actor Worker {
         events = EventPublisher(transport: transport,
                                 source: CeleryEvent.Source(hostname: configuration.nodename, utcoffset: utcoffset, pid: pid),
                                 logger: logger)
-        consumer = Consumer(transport: transport, queues: configuration.queues, prefetch: configuration.prefetchCount)
+        // A message BRPOP hands over is recorded unacked only if it does not start at once with
+        // an early ack (``Consumer/settleOnArrival(_:)``): a lone task saves two round trips.
+        consumer = Consumer(transport: transport, queues: configuration.queues, prefetch: configuration.prefetchCount,
+                            defersBlockingRecords: true)
         switches.setTaskEvents(configuration.taskEvents)
         for name in registry.names {
             guard let text = registry[name]?.options.rateLimit else { continue }

@@ -1,0 +1,149 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+import Testing
+
+/// The worker's consumer (`defersBlockingRecords`) hands out a message BRPOP took before
+/// recording it unacked. Settled on arrival (a task starting at once with an early ack), it is
+/// never recorded: it left the queue and is not unacked, which is what an ack leaves. Any other
+/// delivery is recorded by the next poll, or at once by `ensureRecorded`, and acks, rejects and
+/// restores of it behave as for a recorded one.
+@Suite("consumer: deferred records of blocking pops")
+struct DeferredRecordTests {
+    /// Starts a poll on the empty queue, waits until its BRPOP blocks on the server, then
+    /// publishes `id`: the delivery comes through BRPOP, not the reserve script.
+    func blockingDelivery(_ consumer: Consumer, app: App, id: String) async throws -> Delivery {
+        let next = Task { try await consumer.next() }
+        try await waitUntil("the consumer's BRPOP blocks") {
+            let info = try await app.transport.client.send(["INFO", "clients"]).string ?? ""
+            return info.contains("blocked_clients:1")
+        }
+        try await app.transport.publish(try taskEnvelope(id), toQueue: "celery", priority: 0)
+        return try await next.value
+    }
+
+    func unackedCount(_ app: App) async throws -> Int64 {
+        try await app.transport.client.send(["HLEN", KombuTransport.unackedKey]).int ?? -1
+    }
+
+    func indexCount(_ app: App) async throws -> Int64 {
+        try await app.transport.client.send(["ZCARD", KombuTransport.unackedIndexKey]).int ?? -1
+    }
+
+    @Test func aDeliverySettledOnArrivalIsNeverRecorded() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let delivery = try await blockingDelivery(consumer, app: app, id: "s")
+            #expect(consumer.settleOnArrival(delivery))
+            // Settling twice is refused: the first holder decided.
+            #expect(!consumer.settleOnArrival(delivery))
+            await consumer.settled(delivery)
+            #expect(await consumer.unackedCount == 0)
+            // Later polls record nothing for it.
+            #expect(try await consumer.poll() == nil)
+            #expect(try await unackedCount(app) == 0)
+            #expect(try await indexCount(app) == 0)
+            #expect(try await app.transport.size(of: "celery") == 0)
+            await consumer.close()
+        }
+    }
+
+    @Test func theNextPollRecordsADeliveryNobodySettled() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let delivery = try await blockingDelivery(consumer, app: app, id: "n")
+            #expect(try await unackedCount(app) == 0)
+            #expect(try await consumer.poll() == nil)
+            let stored = try #require(try await app.transport.client.hget(KombuTransport.unackedKey, delivery.deliveryTag))
+            let entry = try UnackedEntry.decode(stored)
+            #expect(entry.envelope.encoded() == (try taskEnvelope("n")))
+            #expect(entry.routingKey == "celery")
+            #expect(try await indexCount(app) == 1)
+            // Recorded now: too late to settle, and the ack removes the record.
+            #expect(!consumer.settleOnArrival(delivery))
+            try await consumer.ack(delivery)
+            #expect(try await unackedCount(app) == 0)
+            #expect(try await indexCount(app) == 0)
+            await consumer.close()
+        }
+    }
+
+    @Test func ensureRecordedRecordsAtOnceAndOnlyOnce() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let delivery = try await blockingDelivery(consumer, app: app, id: "e")
+            try await consumer.ensureRecorded(delivery)
+            #expect(try await unackedCount(app) == 1)
+            #expect(try await indexCount(app) == 1)
+            #expect(!consumer.settleOnArrival(delivery))
+            // The poll finds nothing left to record; a second call is a no-op.
+            #expect(try await consumer.poll() == nil)
+            try await consumer.ensureRecorded(delivery)
+            #expect(try await unackedCount(app) == 1)
+            #expect(await consumer.unackedCount == 1)
+            await consumer.close()
+        }
+    }
+
+    @Test func anAckBeforeTheRecordLeavesNothingBehind() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let delivery = try await blockingDelivery(consumer, app: app, id: "a")
+            try await consumer.ack(delivery)
+            #expect(await consumer.unackedCount == 0)
+            #expect(try await consumer.poll() == nil)
+            #expect(try await unackedCount(app) == 0)
+            #expect(try await indexCount(app) == 0)
+            #expect(!consumer.settleOnArrival(delivery))
+            await consumer.close()
+        }
+    }
+
+    @Test func unrecordedDeliveriesComeBackAtShutdownAndOnRequeue() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let kept = try await blockingDelivery(consumer, app: app, id: "k")
+            #expect(try await consumer.restoreUnacked() == 1)
+            #expect(try await unackedCount(app) == 0)
+            let again = try #require(try await app.transport.client.rpop("celery"))
+            let restored = try KombuEnvelope.decode(again)
+            #expect(restored.properties.deliveryTag == kept.deliveryTag)
+            #expect(restored.properties.deliveryInfo.redelivered == true)
+
+            let rejected = try await blockingDelivery(consumer, app: app, id: "r")
+            try await consumer.reject(rejected, requeue: true)
+            #expect(try await unackedCount(app) == 0)
+            #expect(try await app.transport.size(of: "celery") == 1)
+            #expect(await consumer.unackedCount == 0)
+            await consumer.close()
+        }
+    }
+
+    @Test func aPlainConsumerStillRecordsBeforeHandingOut() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1)
+            let delivery = try await blockingDelivery(consumer, app: app, id: "p")
+            #expect(try await unackedCount(app) == 1)
+            #expect(!consumer.settleOnArrival(delivery))
+            await consumer.close()
+        }
+    }
+}
+
+/// Polls `condition` until it holds, failing after 10 s.
+private func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out waiting until \(what)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
