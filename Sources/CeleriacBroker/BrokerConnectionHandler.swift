@@ -83,6 +83,9 @@ final class BrokerConnectionHandler: ChannelInboundHandler, @unchecked Sendable 
             buffer = earlier
         }
         let limits = parser.limits
+        // One clock reading serves the whole read (see BrokerEngine.beginReadBatch()).
+        engine.beginReadBatch()
+        defer { engine.endReadBatch() }
         parsing: while !closing {
             switch buffer.withUnsafeReadableBytes({ RequestFraming.parse($0, limits: limits, into: &arguments) }) {
             case .request(let consumed):

@@ -36,9 +36,7 @@ extension BrokerEngine {
     /// `:<n>`.
     func replyInteger(_ number: Int64, _ call: CommandCall) -> CommandOutcome {
         guard call.direct else { return .reply(.integer(number)) }
-        replyOutput.writeInteger(UInt8(ascii: ":"))
-        replyOutput.writeDecimal(number)
-        replyOutput.writeStaticString("\r\n")
+        replyOutput.writeIntegerReply(number)
         return Self.written
     }
 
@@ -46,7 +44,7 @@ extension BrokerEngine {
     func replyBulk(_ bytes: [UInt8]?, _ call: CommandCall) -> CommandOutcome {
         guard call.direct else { return .reply(bytes.map { .bulkString($0) } ?? .null) }
         if let bytes {
-            replyOutput.writeBulk(bytes)
+            replyOutput.writeBulkReply(bytes)
         } else if call.client.protocolVersion == .v3 {
             replyOutput.writeStaticString("_\r\n")
         } else {
@@ -58,9 +56,7 @@ extension BrokerEngine {
     /// A status line known to hold no CR or LF (`+PONG`).
     func replyStatus(_ text: StaticString, _ call: CommandCall) -> CommandOutcome {
         guard call.direct else { return .reply(.simpleString(text.description)) }
-        replyOutput.writeInteger(UInt8(ascii: "+"))
-        replyOutput.writeStaticString(text)
-        replyOutput.writeStaticString("\r\n")
+        replyOutput.writeStatusReply(text)
         return Self.written
     }
 

@@ -10,7 +10,7 @@ extension BrokerEngine {
             flagTransaction(client)
             return .reply(.simpleError(Self.unknownCommandText(args)))
         }
-        client.lastCommand = spec.name
+        if client.lastCommandSpec !== spec { client.lastCommandSpec = spec }
         guard spec.acceptsArgumentCount(args.count) else {
             flagTransaction(client)
             return .reply(.simpleError(CommandError.arity(spec.name).text))
@@ -101,6 +101,8 @@ extension BrokerEngine {
             outcome = .reply(.simpleError("ERR \(error)"))
         }
         callDepth -= 1
+        // Only fast commands keep a read batch's time (see beginReadBatch()).
+        if clockReadForBatch && callDepth == 0 && !spec.keepsBatchClock { nowMicros = clock.nowMicroseconds() }
         if isWrite {
             var after = 0
             for index in spec.keyPositions(count: args.count) { after += approximateSize(db, args[index]) }

@@ -103,9 +103,13 @@ public final class BrokerEngine {
     /// Set while ``replyOutput`` is the caller's buffer.
     @exclusivity(unchecked) var directReplies = false
 
-    /// Time of the command being run, cached like Redis's `mstime()` per command; frozen for
-    /// the whole of a script or transaction.
+    /// Time of the command being run, cached like Redis's `mstime()`; frozen for the whole of
+    /// a script or transaction. Read once per command, or once per read batch between
+    /// ``beginReadBatch()`` and ``endReadBatch()``.
     @exclusivity(unchecked) var nowMicros: Int64 = 0
+    /// Set between ``beginReadBatch()`` and ``endReadBatch()``: ``nowMicros`` was read for the
+    /// batch and commands reuse it instead of reading the clock each.
+    @exclusivity(unchecked) var clockReadForBatch = false
     var nowMillis: Int64 { nowMicros / 1000 }
     /// Nesting of `call` (1 = a client's own command, 2+ = inside EXEC or a script).
     @exclusivity(unchecked) var callDepth = 0
@@ -216,7 +220,7 @@ public final class BrokerEngine {
     public func execute(_ args: [[UInt8]], client: ClientState) -> CommandOutcome {
         let id = client.id
         guard client.isRegistered else { return .reply(.simpleError("ERR unknown client id \(id)")) }
-        nowMicros = clock.nowMicroseconds()
+        if !clockReadForBatch { nowMicros = clock.nowMicroseconds() }
         let firstEvent = events.count
         var outcome = processCommand(args, client: client)
         flushRecords()
@@ -252,6 +256,21 @@ public final class BrokerEngine {
         case .replies(let replies): return .replies(values + replies)
         case .blocked, .close, .shutdown: return outcome
         }
+    }
+
+    /// Reads the clock once for the commands of one read from a connection, which then all
+    /// run at that time (Redis, too, caches the time per event-loop iteration rather than
+    /// asking the kernel per command). A command that may run long (one not O(1): scripts,
+    /// EXEC, KEYS…) makes the next command read the clock again, so the batch's time never
+    /// lags by more than a few fast commands. Call ``endReadBatch()`` after the batch.
+    public func beginReadBatch() {
+        nowMicros = clock.nowMicroseconds()
+        clockReadForBatch = true
+    }
+
+    /// Ends a read batch: commands read the clock each again.
+    public func endReadBatch() {
+        clockReadForBatch = false
     }
 
     /// Convenience for tests and tools: runs a command given as text arguments.

@@ -26,7 +26,10 @@ public final class ClientState {
     public internal(set) var createdAt: Int64
     public internal(set) var lastCommandAt: Int64
     /// Name of the last command run, for `CLIENT LIST`.
-    public internal(set) var lastCommand: String = "NULL"
+    public var lastCommand: String { lastCommandSpec?.name ?? "NULL" }
+    /// The last command run. Kept as the table's entry rather than its name so that the
+    /// dispatcher can skip the store (a retain and a release) when a pipeline repeats one command.
+    var lastCommandSpec: CommandSpec?
 
     /// Channels and patterns this client is subscribed to, in subscription order.
     public internal(set) var channels: OrderedSet<[UInt8]> = []

@@ -70,6 +70,10 @@ final class CommandSpec {
     let lastKey: Int
     let keyStep: Int
     let handler: Handler
+    /// Whether the command runs in bounded time (`fast`, or one of the hot writes that account
+    /// their own memory, such as SET), so that the next command of a read batch may reuse the
+    /// batch's clock reading (see ``BrokerEngine/beginReadBatch()``).
+    let keepsBatchClock: Bool
 
     init(
         _ name: String, arity: Int, flags: CommandFlags, keys: (Int, Int, Int) = (0, 0, 0),
@@ -82,6 +86,7 @@ final class CommandSpec {
         lastKey = keys.1
         keyStep = keys.2
         self.handler = handler
+        keepsBatchClock = flags.contains(.fast) || flags.contains(.accountsOwnMemory)
     }
 
     func acceptsArgumentCount(_ count: Int) -> Bool {
