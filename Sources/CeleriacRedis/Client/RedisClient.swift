@@ -48,7 +48,18 @@ public final class RedisClient: RedisCommandSending {
     private var deadline: ContinuousClock.Instant { ContinuousClock.now + options.commandTimeout }
 
     /// A pooled connection, connecting or reconnecting if needed.
+    ///
+    /// A caller already running on an event loop (a task pinned there with
+    /// `withTaskExecutorPreference`, see ``RedisEventLoopExecutor``, or NIO's loops serving as
+    /// the global executor) gets the pool's connection on that loop when there is one: its
+    /// command is written and its reply handled on the caller's own thread, with no hop to
+    /// another thread and back, which costs a plain awaited command more than the I/O does.
     func pooledConnection() async throws(RedisError) -> RedisConnection {
+        if MultiThreadedEventLoopGroup.currentEventLoop != nil {
+            for slot in slots {
+                if let connection = slot.current, connection.eventLoop.inEventLoop { return connection }
+            }
+        }
         let index = next.withLockedValue { value -> Int in
             value = value == Int.max ? 0 : value + 1
             return value % slots.count
