@@ -1,8 +1,10 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+import CeleriacRedis
 import CeleriacTestSupport
 import Foundation
+import NIOPosix
 
 /// `celeriac-bench enqueue` (scenario 2): task messages per second from one producer — a
 /// `send` loop (pooled and pinned connection) and `sendMany` batches of 100 and 1,000 — next to
@@ -27,7 +29,8 @@ struct EnqueueScenario: AsyncParsableCommand {
         let count = recorder.quick ? 2_000 : messages
         let pythonCount = recorder.quick ? 200 : pythonMessages
         recorder.begin("2. Enqueue: \(BenchSupport.format(Double(count))) messages per Celeriac figure, \(BenchSupport.format(Double(pythonCount))) per Python figure, on redis-server")
-        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000"]
+        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000",
+                      "send loop (pooled, caller on an event loop)"]
         var rates: [String: [Double]] = [:]
         var python: [Double] = []
         var pythonFailure: String?
@@ -115,6 +118,16 @@ struct EnqueueScenario: AsyncParsableCommand {
             let stored = try await app.transport.purge("celery")
             guard stored == batches * batch else { throw BenchError(description: "sendMany stored \(stored) messages, expected \(batches * batch)") }
         }
+        // The plain pooled producer again, from a task running on one of NIO's loops (where
+        // the pool, filled by the first loop, has a connection): the client then writes on
+        // that loop's connection and the reply resumes the caller on the same thread.
+        let loop = RedisEventLoopExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        try await withTaskExecutorPreference(loop) {
+            try await measured("send loop (pooled, caller on an event loop)", count) {
+                for _ in 0..<count { try await producer.send("demo.add", args: [1, 2]) }
+            }
+        }
+        _ = try await app.transport.purge("celery")
         return rates
     }
 
