@@ -4,7 +4,6 @@ import CeleriacProtocol
 import CeleriacRedis
 import CeleriacTestSupport
 import Foundation
-import NIOPosix
 
 /// `celeriac-bench enqueue` (scenario 2): task messages per second from one producer — a
 /// `send` loop (pooled and pinned connection) and `sendMany` batches of 100 and 1,000 — next to
@@ -118,11 +117,9 @@ struct EnqueueScenario: AsyncParsableCommand {
             let stored = try await app.transport.purge("celery")
             guard stored == batches * batch else { throw BenchError(description: "sendMany stored \(stored) messages, expected \(batches * batch)") }
         }
-        // The plain pooled producer again, from a task running on one of NIO's loops (where
-        // the pool, filled by the first loop, has a connection): the client then writes on
-        // that loop's connection and the reply resumes the caller on the same thread.
-        let loop = RedisEventLoopExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
-        try await withTaskExecutorPreference(loop) {
+        // The plain pooled producer again, from a task running on the loop of one of its
+        // connections: it writes there and the reply resumes it on the same thread.
+        try await producer.withSendLoop {
             try await measured("send loop (pooled, caller on an event loop)", count) {
                 for _ in 0..<count { try await producer.send("demo.add", args: [1, 2]) }
             }

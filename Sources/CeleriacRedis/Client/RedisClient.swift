@@ -69,6 +69,15 @@ public final class RedisClient: RedisCommandSending {
         return try await slot.connection(deadline: deadline)
     }
 
+    /// An executor on the event loop of one of the pool's connections (connecting it first if
+    /// needed). A task that runs there (`withTaskExecutorPreference`) sends this client's
+    /// commands on that connection and is resumed on the same thread when the reply arrives;
+    /// concurrent tasks there still pipeline on it. Work that blocks or computes for long must
+    /// not run there: it would hold up the loop's I/O.
+    public func loopExecutor() async throws(RedisError) -> RedisEventLoopExecutor {
+        RedisEventLoopExecutor(eventLoop: try await pooledConnection().eventLoop)
+    }
+
     /// Sends a command on the next pooled connection (connecting first if needed, for at
     /// most the command timeout). A command in flight when its connection fails is not
     /// retried: it may have run.
