@@ -1,6 +1,7 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+import CeleriacRedis
 import CeleriacTestSupport
 import Foundation
 
@@ -27,7 +28,8 @@ struct EnqueueScenario: AsyncParsableCommand {
         let count = recorder.quick ? 2_000 : messages
         let pythonCount = recorder.quick ? 200 : pythonMessages
         recorder.begin("2. Enqueue: \(BenchSupport.format(Double(count))) messages per Celeriac figure, \(BenchSupport.format(Double(pythonCount))) per Python figure, on redis-server")
-        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000"]
+        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000",
+                      "send loop (pooled, caller on an event loop)"]
         var rates: [String: [Double]] = [:]
         var python: [Double] = []
         var pythonFailure: String?
@@ -115,6 +117,14 @@ struct EnqueueScenario: AsyncParsableCommand {
             let stored = try await app.transport.purge("celery")
             guard stored == batches * batch else { throw BenchError(description: "sendMany stored \(stored) messages, expected \(batches * batch)") }
         }
+        // The plain pooled producer again, from a task running on the loop of one of its
+        // connections: it writes there and the reply resumes it on the same thread.
+        try await producer.withSendLoop {
+            try await measured("send loop (pooled, caller on an event loop)", count) {
+                for _ in 0..<count { try await producer.send("demo.add", args: [1, 2]) }
+            }
+        }
+        _ = try await app.transport.purge("celery")
         return rates
     }
 

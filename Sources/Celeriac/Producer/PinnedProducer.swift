@@ -15,6 +15,20 @@ extension Producer {
     }
 }
 
+extension Producer {
+    /// Runs `body` on the event loop of one of the pool's connections (see
+    /// ``CeleriacRedis/RedisClient/loopExecutor()``): this producer's sends from `body`, and from
+    /// the child tasks it starts, are written on that connection and resumed on the same
+    /// thread, without the two thread hops (to the connection's loop and back to the global
+    /// pool) that an awaited send from the global pool costs. Sends keep every guarantee of
+    /// ``send(_:args:kwargs:options:)``, retries included; many concurrent sends still
+    /// pipeline. `body` must not block or compute for long: that would hold up the loop's I/O.
+    public func withSendLoop<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let executor = try await app.transport.client.loopExecutor()
+        return try await withTaskExecutorPreference(executor) { try await body() }
+    }
+}
+
 /// A producer bound to one connection; see ``Producer/withPinnedConnection(_:)``.
 public struct PinnedSender: Sendable {
     let producer: Producer

@@ -48,7 +48,18 @@ public final class RedisClient: RedisCommandSending {
     private var deadline: ContinuousClock.Instant { ContinuousClock.now + options.commandTimeout }
 
     /// A pooled connection, connecting or reconnecting if needed.
+    ///
+    /// A caller already running on an event loop (a task pinned there with
+    /// `withTaskExecutorPreference`, see ``RedisEventLoopExecutor``, or NIO's loops serving as
+    /// the global executor) gets the pool's connection on that loop when there is one: its
+    /// command is written and its reply handled on the caller's own thread, with no hop to
+    /// another thread and back, which costs a plain awaited command more than the I/O does.
     func pooledConnection() async throws(RedisError) -> RedisConnection {
+        if MultiThreadedEventLoopGroup.currentEventLoop != nil {
+            for slot in slots {
+                if let connection = slot.current, connection.eventLoop.inEventLoop { return connection }
+            }
+        }
         let index = next.withLockedValue { value -> Int in
             value = value == Int.max ? 0 : value + 1
             return value % slots.count
@@ -56,6 +67,15 @@ public final class RedisClient: RedisCommandSending {
         let slot = slots[index]
         if let connection = slot.current { return connection }
         return try await slot.connection(deadline: deadline)
+    }
+
+    /// An executor on the event loop of one of the pool's connections (connecting it first if
+    /// needed). A task that runs there (`withTaskExecutorPreference`) sends this client's
+    /// commands on that connection and is resumed on the same thread when the reply arrives;
+    /// concurrent tasks there still pipeline on it. Work that blocks or computes for long must
+    /// not run there: it would hold up the loop's I/O.
+    public func loopExecutor() async throws(RedisError) -> RedisEventLoopExecutor {
+        RedisEventLoopExecutor(eventLoop: try await pooledConnection().eventLoop)
     }
 
     /// Sends a command on the next pooled connection (connecting first if needed, for at

@@ -98,13 +98,37 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes a command whose answers arrive as out-of-band frames (SUBSCRIBE and friends).
-    func sendWithoutReply(_ command: ByteBuffer) -> RedisError? {
-        guard stateMachine.isOpen, let context else {
+    /// Writes a pub/sub command (SUBSCRIBE and friends) naming `count` channels or patterns.
+    /// It is answered by `count` out-of-band confirmations of `kind` (which complete `waiter`
+    /// with the last of them) or by one error reply; either way it keeps its place in the
+    /// reply order. Without `flush`, the bytes go out with the next flushed write.
+    func sendPubSub(_ command: ByteBuffer, kind: String, count: Int, waiter: RedisWaiter, timeout: TimeAmount?, flush: Bool = true) {
+        let deadline = timeout.map { now + $0 }
+        switch stateMachine.sendPubSub(waiter, kind: kind, count: count, deadline: deadline, timeout: timeout) {
+        case .write:
+            guard let context else {
+                failAll(reason: "handler not in a pipeline")
+                return
+            }
+            if flush {
+                context.writeAndFlush(wrapOutboundOut(command), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(command), promise: nil)
+            }
+            if let deadline { armTimer(deadline) }
+        case .fail(let error):
+            waiter.complete(.failure(error))
+        }
+    }
+
+    /// Writes a pub/sub command whose confirmations nobody here waits for (the subscriber
+    /// follows them through the push handler). Returns why it could not be written.
+    func sendWithoutReply(_ command: ByteBuffer, kind: String, count: Int) -> RedisError? {
+        guard stateMachine.isOpen, context != nil else {
             if case .closed(let error) = stateMachine.state { return error }
             return .connectionClosed("connection to \(stateMachine.endpoint) is not open")
         }
-        context.writeAndFlush(wrapOutboundOut(command), promise: nil)
+        sendPubSub(command, kind: kind, count: count, waiter: .none, timeout: nil)
         return nil
     }
 
@@ -155,8 +179,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
         switch stateMachine.reply(value) {
         case .complete(let waiter, let result):
             waiter.complete(result)
-        case .push(let push):
+        case .push(let push, let confirmed):
             if let onPush { onPush(push) } else { logger.debug("redis push ignored on a command connection") }
+            confirmed?.complete(.success(push))
+        case .refused(let waiter, let error):
+            logger.warning("redis refused a pub/sub command", metadata: ["error": "\(error)"])
+            waiter.complete(.failure(error))
         case .unsolicitedError(let message):
             logger.warning("redis error reply nobody waited for", metadata: ["error": "\(message)"])
         case .close(let waiters, let error):

@@ -193,26 +193,53 @@ public final class RedisConnection: RedisCommandSending {
         return try result.get()
     }
 
-    /// Writes a command whose answers come as pub/sub frames rather than as a reply.
-    func sendWithoutReply(_ command: RedisCommand) async throws(RedisError) {
+    /// Writes a pub/sub command (`SUBSCRIBE a b`, ...) whose confirmations come as pub/sub
+    /// frames for the subscriber to follow; it holds its place in the reply order, so a refusal
+    /// (one error reply) is never taken as another command's reply.
+    func sendWithoutReply(_ kind: String, _ names: [String]) async throws(RedisError) {
         let handler = self.handler
+        let command = RedisCommand([kind] + names).encoded
+        let confirmation = kind.lowercased()
         let failure: RedisError?
         do {
-            failure = try await handler.eventLoop.submit { handler.value.sendWithoutReply(command.encoded) }.get()
+            failure = try await handler.eventLoop.submit {
+                handler.value.sendWithoutReply(command, kind: confirmation, count: names.count)
+            }.get()
         } catch {
             failure = .connectionClosed("connection to \(url) closed: \(RedisConnectError.describe(error))")
         }
         if let failure { throw failure }
     }
 
-    /// Writes a command whose answers come as pub/sub frames, without waiting for anything:
+    /// Writes a pub/sub command like ``sendWithoutReply(_:_:)``, without waiting for anything:
     /// the write is queued behind every command sent before it.
-    func writeWithoutReply(_ command: RedisCommand) {
+    func writeWithoutReply(_ kind: String, _ names: [String]) {
         let handler = self.handler
+        let command = RedisCommand([kind] + names).encoded
+        let confirmation = kind.lowercased()
         if handler.eventLoop.inEventLoop {
-            _ = handler.value.sendWithoutReply(command.encoded)
+            _ = handler.value.sendWithoutReply(command, kind: confirmation, count: names.count)
         } else {
-            handler.eventLoop.execute { _ = handler.value.sendWithoutReply(command.encoded) }
+            handler.eventLoop.execute { _ = handler.value.sendWithoutReply(command, kind: confirmation, count: names.count) }
+        }
+    }
+
+    /// Writes `SUBSCRIBE channels` and `command` in one write and returns two results in
+    /// order: the SUBSCRIBE's (its last confirmation, or the server's refusal) and the
+    /// command's reply. A refused SUBSCRIBE answers with one error, which is its own result,
+    /// not the command's. RESP3 only (RESP2 runs nothing but pub/sub commands once subscribed).
+    func subscribe(_ channels: [String], thenSend command: RedisCommand) async -> [Result<RESPValue, RedisError>] {
+        let handler = self.handler
+        let timeout = commandTimeout
+        let subscribe = RedisCommand(["SUBSCRIBE"] + channels).encoded
+        let count = channels.count
+        return await withUnsafeContinuation { continuation in
+            let send = {
+                let collector = RedisPipelineCollector(expected: 2, continuation: continuation)
+                handler.value.sendPubSub(subscribe, kind: "subscribe", count: count, waiter: .batch(collector), timeout: timeout, flush: false)
+                handler.value.send(command.encoded, waiter: .batch(collector), timeout: timeout)
+            }
+            if handler.eventLoop.inEventLoop { send() } else { handler.eventLoop.execute(send) }
         }
     }
 

@@ -10,11 +10,26 @@ import NIOCore
 /// consumes a waiter. Anything that leaves the reply order unknown (a malformed frame, a reply
 /// nobody waits for, a command past its deadline) fails every waiter and closes the
 /// connection: it is never reused in an unknown state. The handler carries out the actions.
+///
+/// A pub/sub command (SUBSCRIBE and friends) takes its place in the queue too: it is answered
+/// by one out-of-band confirmation per name, or, when the server refuses it (an ACL denial,
+/// a wrong argument count), by one error reply in band. Without its place, a refused SUBSCRIBE's
+/// error would be taken as the reply of the command behind it, and every later reply would
+/// go to the wrong caller.
 struct RedisRequestStateMachine<Waiter> {
     struct Entry {
         var waiter: Waiter
         var deadline: NIODeadline?
         var timeout: TimeAmount?
+        /// Set for a pub/sub command: the confirmations still due before it is done.
+        var pubSub: PubSubExpectation?
+    }
+
+    /// The confirmations a pub/sub command is waiting for: `remaining` frames of `kind`.
+    struct PubSubExpectation {
+        /// The confirmation's kind, lowercase: `subscribe`, `unsubscribe`, `psubscribe`, ...
+        var kind: String
+        var remaining: Int
     }
 
     enum State {
@@ -30,8 +45,11 @@ struct RedisRequestStateMachine<Waiter> {
     enum ReplyAction {
         /// Hand the reply (or its error) to the oldest waiter.
         case complete(Waiter, Result<RESPValue, RedisError>)
-        /// Out-of-band data for the push handler.
-        case push(RESPValue)
+        /// Out-of-band data for the push handler; `confirmed` is the pub/sub command this
+        /// frame was the last confirmation of, to be completed with it.
+        case push(RESPValue, confirmed: Waiter?)
+        /// The server refused a pub/sub command: fail its waiter (and say so in the log).
+        case refused(Waiter, RedisError)
         /// An error nobody waits for on a subscriber connection (a refused SUBSCRIBE): log it.
         case unsolicitedError(String)
         /// The stream is out of step: fail these waiters and close.
@@ -78,6 +96,19 @@ struct RedisRequestStateMachine<Waiter> {
         }
     }
 
+    /// A pub/sub command naming `count` channels or patterns is about to be written; `kind` is
+    /// its confirmation's kind (the command name, lowercase). `count` must be at least 1.
+    mutating func sendPubSub(_ waiter: Waiter, kind: String, count: Int, deadline: NIODeadline?, timeout: TimeAmount?) -> SendAction {
+        switch state {
+        case .open:
+            let expectation = PubSubExpectation(kind: kind, remaining: max(1, count))
+            pending.append(Entry(waiter: waiter, deadline: deadline, timeout: timeout, pubSub: expectation))
+            return .write
+        case .closed(let error):
+            return .fail(error)
+        }
+    }
+
     /// `count` commands written together, all answered to the same waiter.
     mutating func send(_ waiter: Waiter, count: Int, deadline: NIODeadline?, timeout: TimeAmount?) -> SendAction {
         switch state {
@@ -98,8 +129,17 @@ struct RedisRequestStateMachine<Waiter> {
         }
         var value = value
         if case .attribute(_, let annotated) = value { value = annotated }
-        if case .push = value { return .push(value) }
-        if subscriberMode, Self.isPubSubFrame(value) { return .push(value) }
+        if case .push = value { return push(value) }
+        if subscriberMode, Self.isPubSubFrame(value) { return push(value) }
+        if let head = pending.first, head.pubSub != nil {
+            // Every command before the pub/sub command was answered, and a pub/sub command that
+            // ran answers out of band: an error here is its refusal.
+            pending.removeFirst()
+            if let message = value.errorMessage { return .refused(head.waiter, .server(message)) }
+            let error = RedisError.protocolError("reply from \(endpoint) where a pub/sub confirmation was due: \(value)")
+            state = .closed(.connectionClosed("connection to \(endpoint) closed after a protocol error"))
+            return .close([head.waiter] + drain(), error)
+        }
         guard let entry = pending.popFirst() else {
             if subscriberMode, let message = value.errorMessage { return .unsolicitedError(message) }
             let error = RedisError.protocolError("reply from \(endpoint) that no command was waiting for")
@@ -108,6 +148,37 @@ struct RedisRequestStateMachine<Waiter> {
         }
         if let message = value.errorMessage { return .complete(entry.waiter, .failure(.server(message))) }
         return .complete(entry.waiter, .success(value))
+    }
+
+    /// An out-of-band frame: a confirmation counts toward the pub/sub command at the head of
+    /// the queue (confirmations come in command order, each command's before any later reply).
+    private mutating func push(_ value: RESPValue) -> ReplyAction {
+        guard let kind = Self.confirmationKind(value), let head = pending.first, var expectation = head.pubSub,
+              expectation.kind == kind
+        else { return .push(value, confirmed: nil) }
+        expectation.remaining -= 1
+        if expectation.remaining > 0 {
+            pending[0].pubSub = expectation
+            return .push(value, confirmed: nil)
+        }
+        pending.removeFirst()
+        return .push(value, confirmed: head.waiter)
+    }
+
+    /// The kind of a pub/sub confirmation frame (`subscribe`, `punsubscribe`, ...), lowercase;
+    /// nil for messages and anything else.
+    static func confirmationKind(_ value: RESPValue) -> String? {
+        let items: [RESPValue]
+        switch value {
+        case .push(let frame), .array(let frame): items = frame
+        default: return nil
+        }
+        guard items.count >= 3, let bytes = items[0].bytes else { return nil }
+        let kind = String(decoding: bytes, as: UTF8.self).lowercased()
+        switch kind {
+        case "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe": return kind
+        default: return nil
+        }
     }
 
     /// The bytes from the server are not valid RESP.

@@ -1,18 +1,21 @@
 import CeleriacRESP
 import NIOCore
 
-/// Who waits for a reply: one awaiting caller, one slot of a pipeline, or a promise (used by
-/// the handshake-free paths and the handler tests).
+/// Who waits for a reply: one awaiting caller, one slot of a pipeline, a promise (used by
+/// the handshake-free paths and the handler tests), or nobody (a pub/sub command whose
+/// confirmations the subscriber follows itself; it still holds its place in the reply order).
 enum RedisWaiter {
     case continuation(UnsafeContinuation<Result<RESPValue, RedisError>, Never>)
     case batch(RedisPipelineCollector)
     case promise(EventLoopPromise<RESPValue>)
+    case none
 
     func complete(_ result: Result<RESPValue, RedisError>) {
         switch self {
         case .continuation(let continuation): continuation.resume(returning: result)
         case .batch(let collector): collector.add(result)
         case .promise(let promise): promise.completeWith(result.mapError { $0 as any Error })
+        case .none: break
         }
     }
 }

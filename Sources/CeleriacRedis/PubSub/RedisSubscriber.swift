@@ -84,23 +84,37 @@ public final class RedisSubscriber: Sendable {
     /// nil when the connection speaks RESP2, is not up, or was lost before the reply: the
     /// caller then subscribes with ``subscribe(_:)`` and runs the command elsewhere. The
     /// command's reply must not be an array shaped like a pub/sub frame (a GET is fine).
+    ///
+    /// Throws ``RedisError/server(_:)`` with the server's words when it refuses the SUBSCRIBE
+    /// (a user without access to the channel): the channels are then not kept, and the
+    /// command's own reply, which still arrives, is not mistaken for anything else. An error
+    /// reply to the command itself is thrown the same way.
     public func subscribe(_ channels: [String], thenSend command: RedisCommand) async throws(RedisError) -> RESPValue? {
         guard !channels.isEmpty else { return nil }
-        let connection = router.state.withLockedValue { state -> RedisConnection? in
+        let lease = router.state.withLockedValue { state -> (RedisConnection, Set<String>)? in
             guard !state.closed, let current = state.current, current.protocolVersion == .v3 else { return nil }
             // In the set first: a reconnect from here on subscribes these channels again.
+            let added = Set(channels).subtracting(state.channels)
             state.channels.formUnion(channels)
-            return current
+            return (current, added)
         }
-        guard let connection else { return nil }
-        var bytes = RedisCommand(["SUBSCRIBE"] + channels).encoded
-        var tail = command.encoded
-        bytes.writeBuffer(&tail)
-        do {
-            return try await connection.send(RedisCommand(encoded: bytes))
-        } catch {
-            // An error reply is the command's (or a refused SUBSCRIBE's) answer: the caller's.
-            // A lost connection is not: the supervisor subscribes again on the next one.
+        guard let lease else { return nil }
+        let (connection, added) = lease
+        let results = await connection.subscribe(channels, thenSend: command)
+        guard results.count == 2 else { return nil }
+        if case .failure(let error) = results[0] {
+            // Refused (an ACL denial): the channels this call put in the set leave it again, so
+            // that no reconnect asks for them, and the caller learns why. A lost connection is
+            // not the caller's: the supervisor subscribes the set again on the next one.
+            guard case .server = error else { return nil }
+            router.state.withLockedValue { $0.channels.subtract(added) }
+            throw error
+        }
+        switch results[1] {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            // The command's own error reply is the caller's; a lost connection is not.
             if case .server = error { throw error }
             return nil
         }
@@ -116,7 +130,7 @@ public final class RedisSubscriber: Sendable {
             state.channels.subtract(channels)
             return state.current
         }
-        connection?.writeWithoutReply(RedisCommand(["UNSUBSCRIBE"] + channels))
+        connection?.writeWithoutReply("UNSUBSCRIBE", channels)
     }
 
     /// Subscribes to glob patterns (`*` matches any characters, `.` and `/` included).
@@ -167,7 +181,7 @@ public final class RedisSubscriber: Sendable {
         if let connection = registered.connection {
             // If this write fails, the connection is gone and the supervisor subscribes the
             // whole set again on the next one, which confirms these waiters.
-            try? await connection.sendWithoutReply(RedisCommand([kind.rawValue] + names))
+            try? await connection.sendWithoutReply(kind.rawValue, names)
         }
         let what = "\(kind.rawValue) \(names.joined(separator: " "))"
         try await core.wait(for: registered.futures, on: eventLoop, what: what)
@@ -235,8 +249,8 @@ extension RedisSubscriberCore {
             var live = false
             for promise in setup.unsubscribed { promise.succeed() }
             do {
-                if !setup.channels.isEmpty { try await connection.sendWithoutReply(RedisCommand(["SUBSCRIBE"] + setup.channels)) }
-                if !setup.patterns.isEmpty { try await connection.sendWithoutReply(RedisCommand(["PSUBSCRIBE"] + setup.patterns)) }
+                if !setup.channels.isEmpty { try await connection.sendWithoutReply("SUBSCRIBE", setup.channels) }
+                if !setup.patterns.isEmpty { try await connection.sendWithoutReply("PSUBSCRIBE", setup.patterns) }
                 try await wait(for: setup.futures, on: eventLoop, what: "re-subscription")
                 if subscribedBefore { router.emit(.reconnected) }
                 subscribedBefore = true
