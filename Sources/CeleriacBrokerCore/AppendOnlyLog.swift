@@ -162,7 +162,7 @@ extension BrokerEngine {
             records.append([bytes("SELECT"), bytes(String(database.index))])
             let keys = database.entries.keys.sorted { $0.lexicographicallyPrecedes($1) }
             for key in keys {
-                if let deadline = database.expires[key], deadline <= nowMillis { continue }
+                if let deadline = database.expires[key], deadline < nowMillis { continue }
                 guard let value = database.entries[key] else { continue }
                 switch value {
                 case .string(let content):

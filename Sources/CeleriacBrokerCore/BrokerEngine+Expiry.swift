@@ -29,7 +29,7 @@ extension BrokerEngine {
     /// Deletes due keys (logging each as DEL, invalidating WATCHes).
     func activeExpireCycle() {
         var removed = 0
-        while removed < Self.activeExpireBudget, let top = expiryHeap.min, top.deadline <= nowMillis {
+        while removed < Self.activeExpireBudget, let top = expiryHeap.min, top.deadline < nowMillis {
             _ = expiryHeap.removeMin()
             guard database(top.db).expires[top.key] == top.deadline else { continue }
             if expireIfNeeded(top.db, top.key) { removed += 1 }

@@ -7,7 +7,7 @@ extension BrokerEngine {
     @discardableResult
     func expireIfNeeded(_ db: Int, _ key: [UInt8]) -> Bool {
         let database = database(db)
-        guard !loading, !database.expires.isEmpty, let deadline = database.expires[key], deadline <= nowMillis else { return false }
+        guard !loading, !database.expires.isEmpty, let deadline = database.expires[key], deadline < nowMillis else { return false }
         usedMemory -= approximateSize(db, key)
         database.entries[key] = nil
         database.expires[key] = nil

@@ -65,7 +65,7 @@ extension BrokerEngine {
         for key in call.args.dropFirst() {
             let watched = DatabaseKey(db: client.db, key: key)
             guard !client.watched.contains(where: { $0.db == client.db && $0.key == key }) else { continue }
-            let expired = database(client.db).expires[key].map { $0 <= nowMillis } ?? false
+            let expired = database(client.db).expires[key].map { $0 < nowMillis } ?? false
             client.watched.append(WatchedKey(db: client.db, key: key, expiredWhenWatched: expired))
             watchers[watched, default: []].insert(client.id)
         }
@@ -98,7 +98,7 @@ extension BrokerEngine {
     private func watchedKeyExpired(_ client: ClientState) -> Bool {
         client.watched.contains { watched in
             guard !watched.expiredWhenWatched, let deadline = database(watched.db).expires[watched.key] else { return false }
-            return deadline <= nowMillis
+            return deadline < nowMillis
         }
     }
 }
