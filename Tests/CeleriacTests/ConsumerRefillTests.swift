@@ -46,15 +46,3 @@ struct ConsumerRefillTests {
         }
     }
 }
-
-/// Polls `condition` until it holds, failing after 10 s.
-private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting until \(what)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}

@@ -15,7 +15,7 @@ struct DeferredRecordTests {
     /// publishes `id`: the delivery comes through BRPOP, not the reserve script.
     func blockingDelivery(_ consumer: Consumer, app: App, id: String) async throws -> Delivery {
         let next = Task { try await consumer.next() }
-        try await waitUntil("the consumer's BRPOP blocks") {
+        try await eventually("the consumer's BRPOP blocks") {
             let info = try await app.transport.client.send(["INFO", "clients"]).string ?? ""
             return info.contains("blocked_clients:1")
         }
@@ -133,17 +133,5 @@ struct DeferredRecordTests {
             #expect(!consumer.settleOnArrival(delivery))
             await consumer.close()
         }
-    }
-}
-
-/// Polls `condition` until it holds, failing after 10 s.
-private func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting until \(what)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(10))
     }
 }

@@ -20,15 +20,6 @@ struct ResultWaitTests {
         ResultMeta(taskID: id, status: .success, result: value, dateDone: CeleryDateTime(date: Date()))
     }
 
-    /// Waits (boundedly) until `condition` holds.
-    func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<500 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("never became true: \(what)")
-    }
-
     func subscribers(_ id: String, app: App) async throws -> Int {
         let reply = try await app.transport.client.send(["PUBSUB", "NUMSUB", ResultMeta.key(forTaskID: id)])
         return Int(reply.array?.last?.int ?? -1)
