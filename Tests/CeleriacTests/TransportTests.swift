@@ -269,7 +269,9 @@ struct ConsumerRestoreTimerTests {
             let survivor = Consumer(transport: app.transport, queues: ["celery"], prefetch: 0, pollTimeout: 0.1,
                                     restoreEveryEmptyPolls: 0, batchLimit: 1, restoreInterval: 0.2)
             var seen: [String] = []
-            for index in 0..<40 where !seen.contains("tag-lost") {
+            // The lost message is due between 0.5 and 1.5 s after it was taken (its score is
+            // rounded up to a whole second): poll for up to about 5 s.
+            for index in 0..<200 where !seen.contains("tag-lost") {
                 try await app.transport.publish(try taskEnvelope("busy\(index)"), toQueue: "celery", priority: 0)
                 let delivery = try await survivor.next()
                 seen.append(delivery.deliveryTag)
