@@ -23,6 +23,11 @@ struct DeferredRecordTests {
         return try await next.value
     }
 
+    /// A consumer of `celery` that defers the records of blocking pops, as the worker's does.
+    func deferringConsumer(_ app: App) -> Consumer {
+        Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1, defersBlockingRecords: true)
+    }
+
     func unackedCount(_ app: App) async throws -> Int64 {
         try await app.transport.client.send(["HLEN", KombuTransport.unackedKey]).int ?? -1
     }
@@ -33,8 +38,7 @@ struct DeferredRecordTests {
 
     @Test func aDeliverySettledOnArrivalIsNeverRecorded() async throws {
         try await withApp { app, _ in
-            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
-                                    defersBlockingRecords: true)
+            let consumer = deferringConsumer(app)
             let delivery = try await blockingDelivery(consumer, app: app, id: "s")
             #expect(consumer.settleOnArrival(delivery))
             // Settling twice is refused: the first holder decided.
@@ -52,8 +56,7 @@ struct DeferredRecordTests {
 
     @Test func theNextPollRecordsADeliveryNobodySettled() async throws {
         try await withApp { app, _ in
-            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
-                                    defersBlockingRecords: true)
+            let consumer = deferringConsumer(app)
             let delivery = try await blockingDelivery(consumer, app: app, id: "n")
             #expect(try await unackedCount(app) == 0)
             #expect(try await consumer.poll() == nil)
@@ -73,8 +76,7 @@ struct DeferredRecordTests {
 
     @Test func ensureRecordedRecordsAtOnceAndOnlyOnce() async throws {
         try await withApp { app, _ in
-            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
-                                    defersBlockingRecords: true)
+            let consumer = deferringConsumer(app)
             let delivery = try await blockingDelivery(consumer, app: app, id: "e")
             try await consumer.ensureRecorded(delivery)
             #expect(try await unackedCount(app) == 1)
@@ -91,8 +93,7 @@ struct DeferredRecordTests {
 
     @Test func anAckBeforeTheRecordLeavesNothingBehind() async throws {
         try await withApp { app, _ in
-            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
-                                    defersBlockingRecords: true)
+            let consumer = deferringConsumer(app)
             let delivery = try await blockingDelivery(consumer, app: app, id: "a")
             try await consumer.ack(delivery)
             #expect(await consumer.unackedCount == 0)
@@ -106,8 +107,7 @@ struct DeferredRecordTests {
 
     @Test func unrecordedDeliveriesComeBackAtShutdownAndOnRequeue() async throws {
         try await withApp { app, _ in
-            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 4, pollTimeout: 1,
-                                    defersBlockingRecords: true)
+            let consumer = deferringConsumer(app)
             let kept = try await blockingDelivery(consumer, app: app, id: "k")
             #expect(try await consumer.restoreUnacked() == 1)
             #expect(try await unackedCount(app) == 0)
