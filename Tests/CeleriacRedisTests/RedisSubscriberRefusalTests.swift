@@ -68,15 +68,45 @@ struct RedisSubscriberRefusalTests {
 
     @Test func aRefusedConfirmedSubscribeDoesNotShiftLaterReplies() async throws {
         try await withRestrictedUser { admin, url in
-            let subscriber = RedisSubscriber(url: try RedisURL(parsing: url), options: testOptions(.v3, commandTimeout: .seconds(1)))
+            // A long command timeout: the refusal must end the wait, not the timeout.
+            let subscriber = RedisSubscriber(url: try RedisURL(parsing: url), options: testOptions(.v3, commandTimeout: .seconds(60)))
             try await subscriber.subscribe(["allowed:warm-up"])
             try await admin.set("allowed:3", Array("stored-3".utf8))
-            // Refused: no confirmation ever comes, so the wait ends with its timeout.
-            await #expect(throws: RedisError.self) { try await subscriber.subscribe(["denied:2"]) }
+            let refusal = await refusalOf { () async throws(RedisError) in try await subscriber.subscribe(["denied:2", "allowed:4"]) }
+            #expect(refusal?.hasPrefix("NOPERM") == true, "got \(String(describing: refusal))")
+            // Neither name of the refused command stays in the set a reconnect would replay.
+            #expect(subscriber.subscriptions.channels == ["allowed:warm-up"])
             // The refusal was the SUBSCRIBE's; this GET gets its own reply.
             let reply = try await subscriber.subscribe(["allowed:3"], thenSend: RedisCommand(["GET", "allowed:3"]))
             #expect(reply?.bytes == Array("stored-3".utf8))
             await subscriber.close()
+        }
+    }
+
+    @Test(arguments: [RESPVersion.v2, .v3])
+    func aRefusedPatternSubscriptionThrowsTheServersWords(version: RESPVersion) async throws {
+        try await withRestrictedUser { admin, url in
+            let subscriber = RedisSubscriber(url: try RedisURL(parsing: url), options: testOptions(version, commandTimeout: .seconds(60)))
+            try await subscriber.psubscribe(["allowed:*"])
+            let refusal = await refusalOf { () async throws(RedisError) in try await subscriber.psubscribe(["denied:*"]) }
+            #expect(refusal?.hasPrefix("NOPERM") == true, "got \(String(describing: refusal))")
+            #expect(subscriber.subscriptions.patterns == ["allowed:*"])
+            // The subscriber goes on: a permitted channel still subscribes and is confirmed.
+            try await subscriber.subscribe(["allowed:5"])
+            #expect(subscriber.subscriptions.channels == ["allowed:5"])
+            await subscriber.close()
+        }
+    }
+
+    /// The server's words when `body` is refused; nil when it succeeds or fails otherwise.
+    func refusalOf(_ body: () async throws(RedisError) -> Void) async -> String? {
+        do throws(RedisError) {
+            try await body()
+            return nil
+        } catch {
+            if case .server(let message) = error { return message }
+            Issue.record("expected the server's refusal, got \(error)")
+            return nil
         }
     }
 }

@@ -211,6 +211,22 @@ public final class RedisConnection: RedisCommandSending {
         if let failure { throw failure }
     }
 
+    /// Writes a pub/sub command like ``sendWithoutReply(_:_:)`` and returns its fate: the last
+    /// confirmation, the server's refusal (``RedisError/server(_:)``, one error reply for the
+    /// whole command), or the connection's loss. The subscriber waits for each name's
+    /// confirmation itself; this future is how it learns at once that none will come.
+    func sendPubSub(_ kind: String, _ names: [String]) -> EventLoopFuture<RESPValue> {
+        let handler = self.handler
+        let command = RedisCommand([kind] + names).encoded
+        let confirmation = kind.lowercased()
+        let promise = handler.eventLoop.makePromise(of: RESPValue.self)
+        let send = {
+            handler.value.sendPubSub(command, kind: confirmation, count: names.count, waiter: .promise(promise), timeout: nil)
+        }
+        if handler.eventLoop.inEventLoop { send() } else { handler.eventLoop.execute(send) }
+        return promise.futureResult
+    }
+
     /// Writes a pub/sub command like ``sendWithoutReply(_:_:)``, without waiting for anything:
     /// the write is queued behind every command sent before it.
     func writeWithoutReply(_ kind: String, _ names: [String]) {

@@ -166,25 +166,51 @@ public final class RedisSubscriber: Sendable {
     private func change(_ kind: RedisPubSubRequest.Kind, _ names: [String]) async throws(RedisError) {
         guard !names.isEmpty else { return }
         let eventLoop = group.next()
-        let registered = router.state.withLockedValue { state -> (futures: [EventLoopFuture<Void>], connection: RedisConnection?)? in
+        let registered = router.state.withLockedValue { state -> (futures: [EventLoopFuture<Void>], connection: RedisConnection?, added: Set<String>)? in
             if state.closed { return nil }
+            var added: Set<String> = []
             switch kind {
-            case .subscribe: state.channels.formUnion(names)
+            case .subscribe:
+                added = Set(names).subtracting(state.channels)
+                state.channels.formUnion(names)
             case .unsubscribe: state.channels.subtract(names)
-            case .psubscribe: state.patterns.formUnion(names)
+            case .psubscribe:
+                added = Set(names).subtracting(state.patterns)
+                state.patterns.formUnion(names)
             case .punsubscribe: state.patterns.subtract(names)
             }
             let futures = names.map { state.addWaiter(RedisPubSubRequest(kind: kind, name: $0), on: eventLoop) }
-            return (futures, state.current)
+            return (futures, state.current, added)
         }
         guard let registered else { throw .connectionClosed("subscriber for \(slot.url) was closed") }
-        if let connection = registered.connection {
-            // If this write fails, the connection is gone and the supervisor subscribes the
-            // whole set again on the next one, which confirms these waiters.
-            try? await connection.sendWithoutReply(kind.rawValue, names)
-        }
+        // If the connection is lost before the confirmations, the supervisor subscribes the
+        // whole set again on the next one, which confirms these waiters; a refusal (an ACL
+        // denial) means no confirmation will ever come, so it ends the wait at once.
+        let fate = registered.connection?.sendPubSub(kind.rawValue, names)
         let what = "\(kind.rawValue) \(names.joined(separator: " "))"
-        try await core.wait(for: registered.futures, on: eventLoop, what: what)
+        do {
+            try await core.wait(for: registered.futures, on: eventLoop, what: what, refusal: fate)
+        } catch {
+            if case .server = error { forget(kind, names, added: registered.added, waiters: registered.futures) }
+            throw error
+        }
+    }
+
+    /// Undoes a refused change: the names it put in the set leave it again, so that no
+    /// reconnect asks for them, and its own waiters leave the table (other callers' stay).
+    private func forget(_ kind: RedisPubSubRequest.Kind, _ names: [String], added: Set<String>, waiters: [EventLoopFuture<Void>]) {
+        router.state.withLockedValue { state in
+            switch kind {
+            case .subscribe: state.channels.subtract(added)
+            case .psubscribe: state.patterns.subtract(added)
+            case .unsubscribe, .punsubscribe: break
+            }
+            for name in names {
+                let request = RedisPubSubRequest(kind: kind, name: name)
+                let kept = state.waiters[request]?.filter { promise in !waiters.contains { $0 === promise.futureResult } }
+                state.waiters[request] = kept?.isEmpty == false ? kept : nil
+            }
+        }
     }
 }
 
@@ -198,9 +224,17 @@ struct RedisSubscriberCore: Sendable {
 }
 
 extension RedisSubscriberCore {
-    func wait(for futures: [EventLoopFuture<Void>], on eventLoop: any EventLoop, what: String) async throws(RedisError) {
+    /// Waits for every future (a confirmation each) within the command timeout. A failed
+    /// `refusal` with the server's words ends the wait with them; its other failures (a lost
+    /// connection) do not, since the supervisor re-subscribes on the next connection.
+    func wait(for futures: [EventLoopFuture<Void>], on eventLoop: any EventLoop, what: String,
+              refusal: EventLoopFuture<RESPValue>? = nil) async throws(RedisError)
+    {
         let promise = eventLoop.makePromise(of: Void.self)
         promise.completeWith(EventLoopFuture.andAllSucceed(futures, on: eventLoop))
+        refusal?.hop(to: eventLoop).whenFailure { error in
+            if let error = error as? RedisError, case .server = error { promise.fail(error) }
+        }
         let timeout = options.commandTimeout
         let url = slot.url
         let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
