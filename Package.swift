@@ -192,9 +192,11 @@ let package = Package(
         ),
 
         // MARK: Client (App, kombu transport, producer, results, events, control)
+        // Reaches the Swift runtime's global-enqueue hook (CeleriacRuntime.installEventLoopExecutor).
+        .target(name: "CCeleriacExecutorHook"),
         .target(
             name: "Celeriac",
-            dependencies: ["CeleriacProtocol", "CeleriacRedis",
+            dependencies: ["CeleriacProtocol", "CeleriacRedis", "CCeleriacExecutorHook",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "NIOCore", package: "swift-nio"),

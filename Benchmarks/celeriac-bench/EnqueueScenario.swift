@@ -28,8 +28,12 @@ struct EnqueueScenario: AsyncParsableCommand {
         let count = recorder.quick ? 2_000 : messages
         let pythonCount = recorder.quick ? 200 : pythonMessages
         recorder.begin("2. Enqueue: \(BenchSupport.format(Double(count))) messages per Celeriac figure, \(BenchSupport.format(Double(pythonCount))) per Python figure, on redis-server")
-        let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100", "sendMany, batches of 1,000",
-                      "send loop (pooled, caller on an event loop)"]
+        // Every row names the executor it ran on: this process's, and (in a child process) the
+        // other one, so the plain loop on Swift's default executor stays measured.
+        let here = ExecutorMode.current
+        let other = ExecutorMode.other
+        let shapes = Self.shapes.map { "\($0) [\(here)]" }
+        let otherShapes = Self.shapes.map { "\($0) [\(other.mode)]" }
         var rates: [String: [Double]] = [:]
         var python: [Double] = []
         var pythonFailure: String?
@@ -41,6 +45,9 @@ struct EnqueueScenario: AsyncParsableCommand {
                 let measured = try await Self.celeriacRates(app: app, count: count, serverPID: server.pid)
                 for (shape, rate) in zip(shapes, measured) { rates[shape, default: []].append(rate) }
                 await app.close()
+                let child = try await EnqueueChild.measure(url: server.url(), serverPID: server.pid, count: count,
+                                                           environment: other.environment)
+                for (shape, rate) in zip(otherShapes, child) { rates[shape, default: []].append(rate) }
             } catch {
                 await app.close()
                 throw error
@@ -56,7 +63,7 @@ struct EnqueueScenario: AsyncParsableCommand {
         let pythonFigure = recorder.record(.enqueue, "apply_async loop", system: "celery", unit: .messagesPerSecond, samples: python,
                                            reason: pythonFailure ?? failure)
         var figures: [String: Figure] = [:]
-        for shape in shapes {
+        for shape in shapes + otherShapes {
             let target: Target? = shape.hasPrefix("sendMany") ? .atLeast(100_000) : nil
             figures[shape] = recorder.record(.enqueue, shape, system: "celeriac", unit: .messagesPerSecond, samples: rates[shape] ?? [],
                                              target: target, reason: failure)
@@ -71,7 +78,11 @@ struct EnqueueScenario: AsyncParsableCommand {
         }
     }
 
-    /// The four Celeriac figures, in the order of `shapes`, each on an emptied queue. Also
+    /// The Celeriac measurements, in the order of `celeriacRates`'s figures.
+    static let shapes = ["send loop (pooled connection)", "send loop (pinned connection)", "sendMany, batches of 100",
+                         "sendMany, batches of 1,000", "send loop (pooled, caller on an event loop)"]
+
+    /// The five Celeriac figures, in the order of `shapes`, each on an emptied queue. Also
     /// prints the CPU each message cost this process and the redis-server (the machine is
     /// shared, so CPU per message compares runs better than the wall-clock rate), and the
     /// CPU of building and encoding alone.

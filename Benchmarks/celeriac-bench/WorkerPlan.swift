@@ -10,15 +10,20 @@ protocol BenchWorker {
     /// Resident memory of the worker and its pool processes.
     var residentMiB: Double { get }
     var isRunning: Bool { get }
+    /// CPU seconds the worker process has used, where the benchmark can read it.
+    var cpuSeconds: Double? { get }
     func stop()
 }
 
 extension CeleriacWorkerChild: BenchWorker {
     var isRunning: Bool { process.isRunning }
+    /// The main process only: a `--pool process` worker's children are not counted.
+    var cpuSeconds: Double? { CPUMeter.cpuSeconds(pid: process.pid) }
 }
 
 extension CeleryWorkerProcess: BenchWorker {
     var residentMiB: Double { ProcessMemory.treeMiB(pid) }
+    var cpuSeconds: Double? { nil }
     func stop() { stop(timeout: 15) }
 }
 
@@ -195,7 +200,13 @@ struct WorkerPlan {
         try await Task.sleep(for: .seconds(1))
         samples.add(shape.label, "idle", worker.residentMiB)
         for size in sizes(for: shape) {
+            let cpuStart = worker.cpuSeconds
             let rate = try await drain(size, app: app, queue: queue, results: results, worker: worker)
+            if let cpuStart, let cpuEnd = worker.cpuSeconds {
+                // CPU per task is steadier than the rate on a shared machine.
+                print("    \(shape.label), drain \(BenchSupport.format(Double(size))) on \(server.kind.rawValue): "
+                      + "\(BenchSupport.format(rate)) tasks/s, worker CPU per task \(CPUMeter.format((cpuEnd - cpuStart) / Double(size)))")
+            }
             samples.add(shape.label, "drain \(size)", rate)
             samples.add(shape.label, "rss \(size)", worker.residentMiB)
             _ = try await results.send(["FLUSHDB"])

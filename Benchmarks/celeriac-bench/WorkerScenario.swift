@@ -86,6 +86,13 @@ struct WorkerScenario: AsyncParsableCommand {
                 return shape
             }
         }
+        // The workers inherit this process's executor switch (CELERIAC_EVENT_LOOP_EXECUTOR), and
+        // the round trip's client runs here: every Celeriac row names the mode it ran in.
+        shapes = shapes.map { shape in
+            var shape = shape
+            if shape.isCeleriac { shape.label += " [\(ExecutorMode.current)]" }
+            return shape
+        }
         let plan = WorkerPlan(sizes: roundTripOnly ? [] : sizes, pythonSizes: roundTripOnly ? [] : pythonSizes,
                               calls: recorder.quick ? 50 : calls, shapes: shapes, skipPython: noReference,
                               everySize: everySize || recorder.quick, servers: roundTripOnly ? [.redis] : ServerKind.allCases)

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// The `celeriac` command: a Celery-compatible task queue's broker, worker, console and admin
-/// verbs in one binary.
-@main
+/// verbs in one binary. The process starts in `CeleriacEntry`, which installs the event-loop
+/// executor first.
 struct Celeriac: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "celeriac",
@@ -19,7 +19,7 @@ struct Celeriac: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self, CallCommand.self, ResultCommand.self, InspectCommand.self, ControlVerb.self,
             EventsCommand.self, PurgeCommand.self, QueuesCommand.self, FailuresCommand.self, RetryCommand.self,
-            WorkerCommand.self, ConsoleCommand.self, AuditCommand.self, DemoCommand.self,
+            WorkerCommand.self, ConsoleCommand.self, AuditCommand.self, DemoCommand.self, RuntimeCheckCommand.self,
         ]
     )
 

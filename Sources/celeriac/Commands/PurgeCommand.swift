@@ -33,7 +33,9 @@ struct PurgeCommand: AsyncParsableCommand {
                 (to skip this prompt use the -f option)
                 """)
             FileHandleOutput.standardErrorPrompt("Are you sure you want to delete all tasks (yes/NO)? ")
-            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            // Read on the main actor (the main thread, idle meanwhile): a blocking read in a
+            // task would hold one of the event loops that run tasks and network I/O.
+            let answer = await MainActor.run { readLine() }?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "yes" || answer == "y" else {
                 FileHandleOutput.standardError("Aborted: nothing was purged.")
                 throw ExitCode.failure

@@ -1,0 +1,16 @@
+#ifndef CCELERIAC_EXECUTOR_HOOK_H
+#define CCELERIAC_EXECUTOR_HOOK_H
+
+#include <stdbool.h>
+
+/// Stores `hook` in the Swift runtime's `swift_task_enqueueGlobal_hook` if that slot is empty
+/// (one atomic compare-and-exchange); false when another hook is already there.
+///
+/// The slot is referenced at link time rather than found with dlsym: a release build links the
+/// Swift runtime statically and does not export the symbol, so dlsym cannot see it there.
+bool celeriac_install_enqueue_global_hook(void *_Nonnull hook);
+
+/// The hook currently in the runtime's slot (NULL when none).
+void *_Nullable celeriac_enqueue_global_hook(void);
+
+#endif
