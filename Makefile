@@ -5,10 +5,17 @@ BIN_RELEASE := .build/release/celeriac
 # Release binaries link the Swift runtime and Foundation statically: the loader then relocates one
 # image instead of eleven shared libraries, so an idle worker is 25 MiB resident instead of 30 and
 # every process (pool children included) starts faster. One set of flags for every release build,
-# or SwiftPM rebuilds the whole package each time they change.
-RELEASE := -c release --static-swift-stdlib
+# or SwiftPM rebuilds the whole package each time they change. Every function in a section of its
+# own (Swift gives one only to public functions by default, C to none), so that lld can lay the
+# functions an idle worker runs side by side (Benchmarks/layout/celeriac.order, `make layout`): the
+# kernel maps 64 KiB around each page fault in code, and packed hot code makes those pages useful
+# (issue #6). RELR packs the relative relocations the loader reads at start (2.3 MB of .rela.dyn
+# otherwise); --no-export-dynamic drops the 234,000 dynamic symbols (8 MB of .dynsym/.dynstr whose
+# lookups the loader pages in) that Swift's static link exports but nothing looks up. A missing
+# order file only drops the ordering; symbols it names that no longer exist are ignored.
+RELEASE := -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
 
-.PHONY: demo test bootstrap build release bench fuzz chaos clean
+.PHONY: demo test bootstrap build release bench fuzz chaos clean layout
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -37,6 +44,18 @@ bench:
 	$(SWIFT) build $(RELEASE) --product celeriac
 	$(SWIFT) build $(RELEASE) --product celeriac-bench
 	.build/release/celeriac-bench all $(if $(QUICK),--quick,) $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)",)
+
+# Regenerates Benchmarks/layout/celeriac.order from a profiled worker (needs root: a loop device
+# with readahead off), then relinks so the binary uses it. Each run profiles a binary linked with the
+# previous order and narrows it; run it after changes to what a worker runs. A stale file only
+# loses effect.
+layout:
+	@scripts/bootstrap.sh
+	$(SWIFT) build $(RELEASE) --product celeriac
+	python3 Benchmarks/layout/layout.py profile --binary $(BIN_RELEASE) --order Benchmarks/layout/celeriac.order
+	rm -f $(BIN_RELEASE)
+	$(SWIFT) build $(RELEASE) --product celeriac
+	python3 Benchmarks/layout/layout.py check --order Benchmarks/layout/celeriac.order
 
 fuzz:
 	@scripts/fuzz.sh $(if $(SECONDS),$(SECONDS),60)
