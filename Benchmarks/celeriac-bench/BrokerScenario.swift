@@ -48,12 +48,21 @@ struct BrokerScenario: AsyncParsableCommand {
         await memory(recorder, items: recorder.quick ? 5_000 : items)
     }
 
-    /// One AOF policy at one pipeline depth: the two servers alternate within each repetition.
+    /// `redis-benchmark`'s tests for ``tests``, one `-t` each, in the order it runs them (the
+    /// list tests depend on it: RPOP and LPOP pop what LPUSH pushed).
+    static let testRuns = ["ping_inline", "ping_mbulk", "set", "get", "lpush", "rpop", "lpop"]
+
+    /// One AOF policy at one pipeline depth. Each test runs on one server and at once on the
+    /// other (who goes first alternates), so the two figures of a row are taken seconds apart
+    /// rather than a whole test list apart: at -P 1 a burst of load from elsewhere lands on
+    /// both or neither. The server's CPU per request is recorded too — steadier than the rate
+    /// on a shared machine.
     func throughput(_ recorder: Recorder, aof: String, pipeline: Int, requests: Int) async {
         let shape = "-P \(pipeline), AOF \(aof)"
         var rates: [ServerKind: [String: [Double]]] = [:]
         var p50: [ServerKind: [String: [Double]]] = [:]
         var p99: [ServerKind: [String: [Double]]] = [:]
+        var cpu: [ServerKind: [String: [Double]]] = [:]
         var geometric: [ServerKind: [Double]] = [:]
         var order: [String] = []
         var failure: String?
@@ -63,17 +72,26 @@ struct BrokerScenario: AsyncParsableCommand {
             let loopStart = recorder.now
             for repetition in 0..<recorder.repeats {
                 guard recorder.shouldRun(repetition: repetition, since: loopStart) else { break }
-                // Alternate who goes first, so neither always meets a warmer machine.
-                for server in repetition % 2 == 0 ? servers : Array(servers.reversed()) {
-                    let results = try RedisBenchmarkTool.runCSV(port: server.port, requests: requests, clients: clients,
-                                                                pipeline: pipeline, tests: Self.tests, timeout: 900)
-                    for result in results {
-                        if !order.contains(result.test) { order.append(result.test) }
-                        rates[server.kind, default: [:]][result.test, default: []].append(result.requestsPerSecond)
-                        if let value = result.p50Milliseconds { p50[server.kind, default: [:]][result.test, default: []].append(value) }
-                        if let value = result.p99Milliseconds { p99[server.kind, default: [:]][result.test, default: []].append(value) }
+                var repetitionRates: [ServerKind: [Double]] = [:]
+                for (index, test) in Self.testRuns.enumerated() {
+                    // Alternate who goes first, so neither always meets a warmer machine.
+                    for server in (repetition + index) % 2 == 0 ? servers : Array(servers.reversed()) {
+                        let meter = CPUMeter(serverPID: server.pid)
+                        let results = try RedisBenchmarkTool.runCSV(port: server.port, requests: requests, clients: clients,
+                                                                    pipeline: pipeline, tests: test, timeout: 900)
+                        let perRequest = meter.perOperation(requests * results.count).server * 1e6
+                        for result in results {
+                            if !order.contains(result.test) { order.append(result.test) }
+                            rates[server.kind, default: [:]][result.test, default: []].append(result.requestsPerSecond)
+                            repetitionRates[server.kind, default: []].append(result.requestsPerSecond)
+                            cpu[server.kind, default: [:]][result.test, default: []].append(perRequest)
+                            if let value = result.p50Milliseconds { p50[server.kind, default: [:]][result.test, default: []].append(value) }
+                            if let value = result.p99Milliseconds { p99[server.kind, default: [:]][result.test, default: []].append(value) }
+                        }
                     }
-                    if let mean = Statistics.geometricMean(results.map(\.requestsPerSecond)) { geometric[server.kind, default: []].append(mean) }
+                }
+                for (kind, values) in repetitionRates {
+                    if let mean = Statistics.geometricMean(values) { geometric[kind, default: []].append(mean) }
                 }
             }
         } catch {
@@ -85,6 +103,11 @@ struct BrokerScenario: AsyncParsableCommand {
                                 samples: rates[kind]?[test] ?? [], reason: failure)
             }
             recorder.ratio(.broker, "\(test), \(shape)", figures[1], over: figures[0], target: .atLeast(0.8))
+            let cpuFigures = ServerKind.allCases.map { kind in
+                recorder.record(.broker, "\(test) server CPU per request, \(shape)", system: kind.rawValue, unit: .microseconds,
+                                samples: cpu[kind]?[test] ?? [], reason: failure)
+            }
+            recorder.ratio(.broker, "\(test) server CPU per request, \(shape)", cpuFigures[1], over: cpuFigures[0])
             for kind in ServerKind.allCases {
                 recorder.record(.broker, "\(test) p50 latency, \(shape)", system: kind.rawValue, unit: .milliseconds,
                                 samples: p50[kind]?[test] ?? [], reason: failure)

@@ -25,6 +25,7 @@ enum FigureUnit: String, Codable, Sendable {
     case tasksPerSecond = "tasks/s"
     case eventsPerSecond = "events/s"
     case milliseconds = "ms"
+    case microseconds = "µs"
     case mebibytes = "MiB"
     case ratio = "×"
 
@@ -34,6 +35,7 @@ enum FigureUnit: String, Codable, Sendable {
         case .operationsPerSecond, .messagesPerSecond, .tasksPerSecond, .eventsPerSecond:
             return "\(BenchSupport.format(value)) \(rawValue)"
         case .milliseconds: return String(format: value < 1 ? "%.3f ms" : "%.2f ms", value)
+        case .microseconds: return String(format: "%.2f µs", value)
         case .mebibytes: return String(format: "%.1f MiB", value)
         case .ratio: return String(format: "%.2f×", value)
         }
