@@ -131,12 +131,10 @@ extension Worker {
         let handle = RunningTask()
         active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
         let limits = effectiveLimits(for: request)
-        // Detached: it starts straight on the global executor, where `execute` runs, rather than
-        // on this actor first only to hop off again (one hop and one wait for the actor less per task).
-        let work = Task.detached {
+        let work = Task {
             await self.execute(running, handle: handle, acksLate: acksLate, settledOnArrival: settledOnArrival,
                                soft: limits.soft, hard: limits.hard)
-            await self.finished(running)
+            self.finished(running)
         }
         // A body without a time limit runs in this task, which a stop then cancels.
         if runsInline(soft: limits.soft, hard: limits.hard) { handle.carry(work) }
