@@ -12,6 +12,8 @@ public final class EventPublisher: Sendable {
     public let source: CeleryEvent.Source
     let transport: KombuTransport
     let logger: Logger
+    /// The text every event of ``source`` starts with (``CeleryEvent/encodedPrefix(of:)``).
+    private let prefix: [UInt8]
     private let state = NIOLockedValueBox(State())
 
     private struct State {
@@ -35,6 +37,7 @@ public final class EventPublisher: Sendable {
         self.transport = transport
         self.source = source
         self.logger = logger
+        prefix = CeleryEvent.encodedPrefix(of: source)
     }
 
     /// Advances the Lamport clock for an event sent.
@@ -68,18 +71,21 @@ public final class EventPublisher: Sendable {
     }
 
     /// Writes the event's JSON text (with the next clock value) into the buffer; returns
-    /// whether ``batchLimit`` events are waiting. The text is written outside the lock, straight
-    /// from the fields (``CeleryEvent/encode(type:source:clock:fields:timestamp:into:)``).
+    /// whether this event made ``batchLimit`` wait — true once per batch, not for every event
+    /// after it: while the flush it triggers is still on its way, the events arriving
+    /// meanwhile join that flush instead of each starting one more (under load that storm
+    /// published a batch per ~26 events instead of per 100). The text is written outside the
+    /// lock, straight from the fields (``CeleryEvent/encode(type:source:clock:fields:timestamp:into:)``).
     private func append(_ type: EventType, fields: JSONObject) -> Bool {
         var text: [UInt8] = []
         text.reserveCapacity(160 + fields.count * 48)
-        CeleryEvent.encode(type: type, source: source, clock: tick(), fields: fields, timestamp: Date().timeIntervalSince1970,
-                           into: &text)
+        CeleryEvent.encode(type: type, source: source, prefix: prefix, clock: tick(), fields: fields,
+                           timestamp: Date().timeIntervalSince1970, into: &text)
         return state.withLockedValue { state -> Bool in
             if state.buffered > 0 { state.buffer.append(contentsOf: ", ".utf8) }
             state.buffer.append(contentsOf: text)
             state.buffered += 1
-            return state.buffered >= Self.batchLimit
+            return state.buffered == Self.batchLimit
         }
     }
 

@@ -10,11 +10,15 @@ extension CeleryEvent {
     public static func encode(type: EventType, source: Source, clock: Int, fields: JSONObject, timestamp: Double,
                               into out: inout [UInt8])
     {
-        guard !fields.members.contains(where: { ownKeys.contains($0.key) }) else {
-            let event = CeleryEvent(type: type, source: source, clock: clock, fields: fields, timestamp: timestamp)
-            JSONWriter.write(event.raw, into: &out)
-            return
-        }
+        encode(type: type, source: source, prefix: encodedPrefix(of: source), clock: clock, fields: fields, timestamp: timestamp,
+               into: &out)
+    }
+
+    /// The text every event of `source` starts with, up to the clock value:
+    /// `{"hostname": …, "utcoffset": …, "pid": …, "clock": `. A publisher writes it once rather
+    /// than per event (the utcoffset is a float, and Python's float repr is not cheap).
+    public static func encodedPrefix(of source: Source) -> [UInt8] {
+        var out: [UInt8] = []
         out.append(contentsOf: #"{"hostname": "#.utf8)
         JSONWriter.appendString(source.hostname, to: &out, ensureASCII: true)
         out.append(contentsOf: #", "utcoffset": "#.utf8)
@@ -22,6 +26,20 @@ extension CeleryEvent {
         out.append(contentsOf: #", "pid": "#.utf8)
         JSONWriter.appendInteger(Int64(source.pid), to: &out)
         out.append(contentsOf: #", "clock": "#.utf8)
+        return out
+    }
+
+    /// ``encode(type:source:clock:fields:timestamp:into:)`` with the source's text written
+    /// already (``encodedPrefix(of:)`` of `source`).
+    public static func encode(type: EventType, source: Source, prefix: [UInt8], clock: Int, fields: JSONObject, timestamp: Double,
+                              into out: inout [UInt8])
+    {
+        guard !fields.members.contains(where: { ownKeys.contains($0.key) }) else {
+            let event = CeleryEvent(type: type, source: source, clock: clock, fields: fields, timestamp: timestamp)
+            JSONWriter.write(event.raw, into: &out)
+            return
+        }
+        out.append(contentsOf: prefix)
         JSONWriter.appendInteger(Int64(clock), to: &out)
         for member in fields.members {
             out.append(contentsOf: ", ".utf8)

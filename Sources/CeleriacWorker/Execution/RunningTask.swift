@@ -12,8 +12,41 @@ public final class RunningTask: @unchecked Sendable {
     private var reason: StopReason?
     private var work: Task<Void, Never>?
     private var observer: (@Sendable (StopReason) -> Void)?
+    /// The task that runs the body in its own task (``TaskRunner/runInline(_:context:handle:)``),
+    /// given by whoever created it; cancellable only between ``arm()`` and ``disarm()``, so that
+    /// a stop before or after the body never cancels the acks and result writes around it.
+    private var carrier: Task<Void, Never>?
+    private var armed = false
 
     public init() {}
+
+    /// Names the task that will run the body inline. It may come before or after ``arm()``:
+    /// the task starts running before its creator gets the handle back.
+    func carry(_ task: Task<Void, Never>) {
+        lock.lock()
+        carrier = task
+        let attachNow = armed
+        lock.unlock()
+        if attachNow { attach(task) }
+    }
+
+    /// The body starts in the carrier task: a stop cancels it from now on (at once if one came
+    /// already).
+    func arm() {
+        lock.lock()
+        armed = true
+        let task = carrier
+        lock.unlock()
+        if let task { attach(task) }
+    }
+
+    /// The body ended: a later stop cancels nothing.
+    func disarm() {
+        lock.lock()
+        armed = false
+        work = nil
+        lock.unlock()
+    }
 
     func attach(_ task: Task<Void, Never>) {
         lock.lock()

@@ -48,23 +48,47 @@ public enum TaskRunner {
             let stopped = await race.settled(within: 0.05)
             return .timeLimitExceeded(hardLimit: hardLimit ?? 0, abandoned: !stopped, runtime: elapsed())
         }
+        return outcome(of: finished, runtime: elapsed(), handle: handle, context: context)
+    }
+
+    /// Runs a body that has no time limit in the caller's own task: with no limit to race,
+    /// a task of its own (and the race, its lock and continuation) would only cost a task
+    /// creation and two thread hand-overs per task. The caller's task must have been given to
+    /// `handle` (``RunningTask/carry(_:)``): a stop cancels it while the body runs, and only then.
+    /// The caller checks `Task.isCancelled` afterwards: a stop that came while the body ran
+    /// leaves its task cancelled.
+    public static func runInline(_ task: RegisteredTask, context: TaskContext, handle: RunningTask) async -> ExecutionOutcome {
+        let started = ContinuousClock.now
+        handle.arm()
+        let finished: Result<JSONValue, any Error>
+        do { finished = .success(try await task.handler(context)) } catch { finished = .failure(error) }
+        handle.disarm()
+        let duration = ContinuousClock.now - started
+        let runtime = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return outcome(of: finished, runtime: runtime, handle: handle, context: context)
+    }
+
+    /// The outcome of a body that ended (returned or threw) after `runtime` seconds.
+    static func outcome(of finished: Result<JSONValue, any Error>, runtime: Double, handle: RunningTask,
+                        context: TaskContext) -> ExecutionOutcome
+    {
         switch finished {
         case .success(let value):
-            return .succeeded(value, runtime: elapsed())
+            return .succeeded(value, runtime: runtime)
         case .failure(let error as TaskRetry):
-            return .retry(error, runtime: elapsed())
+            return .retry(error, runtime: runtime)
         case .failure(let error):
             if error is CancellationError, let reason = handle.stopReason {
                 switch reason {
                 case .terminate(let signal):
-                    return .terminated(signal: signal, runtime: elapsed())
+                    return .terminated(signal: signal, runtime: runtime)
                 case .softLimit:
                     let info = ExceptionInfo.softTimeLimitExceeded
-                    return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: elapsed())
+                    return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: runtime)
                 }
             }
             let info = ExceptionInfo.from(error)
-            return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: elapsed())
+            return .failed(info, traceback: info.pythonTraceback(task: context.name), runtime: runtime)
         }
     }
 

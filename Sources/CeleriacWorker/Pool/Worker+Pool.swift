@@ -38,9 +38,19 @@ extension Worker {
         await pool?.stop()
     }
 
-    /// Runs a request's body: in a pool child, on a pool thread, or on the async pool.
+    /// Whether a body runs in the task that runs its request (``TaskRunner/runInline(_:context:handle:)``):
+    /// on the async pool, without a time limit to race.
+    nonisolated func runsInline(soft: Double?, hard: Double?) -> Bool {
+        threadPool == nil && pool == nil && (soft ?? 0) <= 0 && (hard ?? 0) <= 0
+    }
+
+    /// Runs a request's body: in a pool child, on a pool thread, or on the async pool (in the
+    /// caller's task when ``runsInline(soft:hard:)``: the caller gave that task to `handle`).
     nonisolated func runBody(_ request: TaskRequest, soft: Double?, hard: Double?, handle: RunningTask) async -> ExecutionOutcome {
         let context = request.context(hostname: nodename)
+        if runsInline(soft: soft, hard: hard) {
+            return await TaskRunner.runInline(request.task, context: context, handle: handle)
+        }
         if let threadPool {
             return await threadPool.run(request.task, context: context, softLimit: soft, hardLimit: hard, handle: handle)
         }

@@ -37,6 +37,19 @@ extension Worker {
             await store(meta, for: request)
         }
         let outcome = await runBody(request, soft: soft, hard: hard, handle: handle)
+        if Task.isCancelled {
+            // A stop (`revoke --terminate`) came while the body ran in this task
+            // (``runsInline(soft:hard:)``) and left it cancelled, which would cut short the waits
+            // of the writes below (retries, reconnects): they go on in a task of their own.
+            await Task { await self.conclude(request, outcome: outcome, acksLate: acksLate) }.value
+        } else {
+            await conclude(request, outcome: outcome, acksLate: acksLate)
+        }
+    }
+
+    /// What the outcome of a body calls for: chain and callbacks, the result, the late ack, the
+    /// final event.
+    nonisolated func conclude(_ request: TaskRequest, outcome: ExecutionOutcome, acksLate: Bool) async {
         switch outcome {
         case .succeeded(let value, let runtime):
             await succeed(request, value: value, runtime: runtime, acksLate: acksLate)

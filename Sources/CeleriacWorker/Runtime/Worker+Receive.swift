@@ -131,11 +131,13 @@ extension Worker {
         let handle = RunningTask()
         active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
         let limits = effectiveLimits(for: request)
-        Task {
+        let work = Task {
             await self.execute(running, handle: handle, acksLate: acksLate, settledOnArrival: settledOnArrival,
                                soft: limits.soft, hard: limits.hard)
             self.finished(running)
         }
+        // A body without a time limit runs in this task, which a stop then cancels.
+        if runsInline(soft: limits.soft, hard: limits.hard) { handle.carry(work) }
     }
 
     /// The soft and hard limits of a request: the message's own, else the task type's (as
