@@ -5,16 +5,17 @@ BIN_RELEASE := .build/release/celeriac
 # Release binaries link the Swift runtime and Foundation statically: the loader then relocates one
 # image instead of eleven shared libraries, so an idle worker is 25 MiB resident instead of 30 and
 # every process (pool children included) starts faster. One set of flags for every release build,
-# or SwiftPM rebuilds the whole package each time they change. lld lays the functions an idle
-# worker runs side by side (Benchmarks/layout/celeriac.order, `make layout`; issue #6): the kernel
-# maps 64 KiB around each page fault in code, and packed hot code makes those pages useful. RELR
-# packs the relative relocations the loader reads at start (2.3 MB of .rela.dyn otherwise);
-# --no-export-dynamic drops the 234,000 dynamic symbols (8 MB of .dynsym/.dynstr whose lookups the
-# loader pages in) that Swift's static link exports but nothing looks up. Together: idle worker
-# 25.4 -> 20.2 MiB. A missing order file only drops the ordering; symbols it names that no longer
-# exist are ignored. Only functions with a section of their own can move (Swift gives one to public
-# functions only); `-Xfrontend -function-sections` would free the rest, not yet measured.
-RELEASE := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
+# or SwiftPM rebuilds the whole package each time they change. Every function gets a section of
+# its own (Swift gives one only to public functions by default, C to none), so that lld can lay the
+# functions an idle worker runs side by side (Benchmarks/layout/celeriac.order, `make layout`; issue
+# #6): the kernel maps 64 KiB around each page fault in code, and packed hot code makes those pages
+# useful. RELR packs the relative relocations the loader reads at start (2.3 MB of .rela.dyn
+# otherwise); --no-export-dynamic drops the 234,000 dynamic symbols (8 MB of .dynsym/.dynstr whose
+# lookups the loader pages in) that Swift's static link exports but nothing looks up. Idle worker:
+# 25.4 MiB with gold, 20.0 with lld, RELR and no dynamic symbols, 18.3-18.8 with function sections
+# and the order. A missing order file only drops the ordering; symbols it names that no longer
+# exist are ignored.
+RELEASE := -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
 
 .PHONY: demo test bootstrap build release bench fuzz chaos clean layout
 
@@ -48,8 +49,10 @@ bench:
 
 # Regenerates Benchmarks/layout/celeriac.order from a profiled worker (needs root: a loop device
 # with readahead off), then relinks so the binary uses it. Each run profiles a binary linked with the
-# previous order and narrows it; run it after changes to what a worker runs. A stale file only
-# loses effect.
+# previous order; a second run does not always shrink it (touched pages also carry cold neighbours),
+# so compare idle RSS from a cold page cache before keeping a new file (a freshly written binary is
+# wholly in the page cache and reads 1-2 MiB higher). Run it after changes to what a worker runs; a
+# stale file only loses effect.
 layout:
 	@scripts/bootstrap.sh
 	$(SWIFT) build $(RELEASE) --product celeriac
