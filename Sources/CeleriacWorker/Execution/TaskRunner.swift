@@ -15,10 +15,6 @@ public enum TaskRunner {
         handle: RunningTask = RunningTask(), executor: (any TaskExecutor)? = nil
     ) async -> ExecutionOutcome {
         let started = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - started
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
         let race = RunRace()
         // An unstructured task does not inherit an executor preference: the thread pool's
         // thread is passed in (nil keeps the cooperative pool).
@@ -46,9 +42,9 @@ public enum TaskRunner {
             // Give well-behaved code a moment to notice the cancellation; anything still
             // running after that ignored it and is abandoned.
             let stopped = await race.settled(within: 0.05)
-            return .timeLimitExceeded(hardLimit: hardLimit ?? 0, abandoned: !stopped, runtime: elapsed())
+            return .timeLimitExceeded(hardLimit: hardLimit ?? 0, abandoned: !stopped, runtime: started.secondsUntilNow)
         }
-        return outcome(of: finished, runtime: elapsed(), handle: handle, context: context)
+        return outcome(of: finished, runtime: started.secondsUntilNow, handle: handle, context: context)
     }
 
     /// Runs a body that has no time limit in the caller's own task: with no limit to race,
@@ -63,9 +59,7 @@ public enum TaskRunner {
         let finished: Result<JSONValue, any Error>
         do { finished = .success(try await task.handler(context)) } catch { finished = .failure(error) }
         handle.disarm()
-        let duration = ContinuousClock.now - started
-        let runtime = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return outcome(of: finished, runtime: runtime, handle: handle, context: context)
+        return outcome(of: finished, runtime: started.secondsUntilNow, handle: handle, context: context)
     }
 
     /// The outcome of a body that ended (returned or threw) after `runtime` seconds.

@@ -208,7 +208,7 @@ extension ProcessPool {
             let lost = state.jobs.filter { $0.value.child == id }
             lostAny = !lost.isEmpty
             for (number, job) in lost.sorted(by: { $0.key < $1.key }) {
-                let runtime = Self.seconds(since: job.started)
+                let runtime = job.started.secondsUntilNow
                 switch job.cause {
                 case .hardLimit(let limit)?:
                     finish(number, .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime), in: &state, &actions)

@@ -247,9 +247,4 @@ public final class ProcessPool: Sendable {
         for _ in 0..<actions.spawn { spawn() }
         for (continuation, outcome) in actions.resumes { continuation.resume(returning: outcome) }
     }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let duration = ContinuousClock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

@@ -158,10 +158,7 @@ public actor Worker {
     public var counts: (active: Int, reserved: Int, scheduled: Int) { (active.count, reserved.count, held.count) }
 
     /// Seconds since the worker was created.
-    nonisolated var uptime: Double {
-        let elapsed = ContinuousClock.now - startedAt
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    nonisolated var uptime: Double { startedAt.secondsUntilNow }
 
     /// The consumer's prefetch: multiplier × pool size, plus one per held ETA task (0, no
     /// limit, when the multiplier is 0, as in Celery).
