@@ -78,4 +78,38 @@ struct RestoreUnderAcksTests {
             #expect(try await app.transport.client.send(RedisCommand(["HLEN", "unacked"])) == .integer(0))
         }
     }
+
+    /// Acks are pipelined `HDEL; ZREM` without MULTI/EXEC: many acks at once (batched together
+    /// while one is in flight) leave neither the message nor its index entry behind.
+    @Test func concurrentAcksRemoveEveryEntryFromBothKeys() async throws {
+        try await withApp { app, _ in
+            let tags = (0..<200).map { "tag-ack\($0)" }
+            for tag in tags {
+                let entry = try UnackedEntry(envelope: KombuEnvelope.decode(taskEnvelope(tag)), exchange: "", routingKey: "celery")
+                _ = try await app.transport.client.send(RedisCommand([Array("HSET".utf8), Array("unacked".utf8), Array(tag.utf8), entry.encoded()]))
+                _ = try await app.transport.client.send(RedisCommand(["ZADD", "unacked_index", "1000", tag]))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for tag in tags { group.addTask { try await app.transport.ack(tag: tag) } }
+                try await group.waitForAll()
+            }
+            #expect(try await app.transport.client.send(RedisCommand(["HLEN", "unacked"])) == .integer(0))
+            #expect(try await app.transport.client.send(RedisCommand(["ZCARD", "unacked_index"])) == .integer(0))
+        }
+    }
+
+    /// Between an ack's HDEL and its ZREM (or when only the HDEL got through), the message is
+    /// acked as far as a restore can tell: never put back, and the stale index entry is dropped.
+    @Test func aHalfDoneAckIsNeverRequeuedAndItsIndexEntryIsDropped() async throws {
+        try await withApp { app, _ in
+            let entry = try UnackedEntry(envelope: KombuEnvelope.decode(taskEnvelope("half")), exchange: "", routingKey: "celery")
+            _ = try await app.transport.client.send(RedisCommand([Array("HSET".utf8), Array("unacked".utf8), Array("tag-half".utf8), entry.encoded()]))
+            _ = try await app.transport.client.send(RedisCommand(["ZADD", "unacked_index", "1000", "tag-half"]))
+            _ = try await app.transport.client.send(RedisCommand(["HDEL", "unacked", "tag-half"]))
+            let restored = try await app.transport.restoreVisible(now: 100_000)
+            #expect(restored.isEmpty)
+            #expect(try await app.transport.size(of: "celery") == 0)
+            #expect(try await app.transport.client.send(RedisCommand(["ZCARD", "unacked_index"])) == .integer(0))
+        }
+    }
 }

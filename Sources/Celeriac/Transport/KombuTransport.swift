@@ -45,15 +45,18 @@ public final class KombuTransport: Sendable {
         self.restoreLimit = restoreLimit
         self.logger = logger
         acks = GroupCommit(limit: 512) { tags in
-            do throws(RedisError) {
-                _ = try await client.transaction([
-                    RedisCommand(["ZREM", KombuTransport.unackedIndexKey] + tags),
-                    RedisCommand(["HDEL", KombuTransport.unackedKey] + tags),
-                ])
-                return tags.map { _ in .success(()) }
-            } catch {
-                return tags.map { _ in .failure(error) }
-            }
+            // HDEL then ZREM in one write, without kombu's MULTI/EXEC: half the commands per
+            // batch (redis-server's work per ack). Each command is atomic; between the two,
+            // the restore script finds the index entry without its message and only drops
+            // the entry (as it does for any stale index entry), so nothing is requeued. If
+            // only the HDEL got through, the caller's retry (or the next restore round)
+            // removes the entry left in the index.
+            let replies = await client.pipeline([
+                RedisCommand(["HDEL", KombuTransport.unackedKey] + tags),
+                RedisCommand(["ZREM", KombuTransport.unackedIndexKey] + tags),
+            ])
+            for case .failure(let error) in replies { return tags.map { _ in .failure(error) } }
+            return tags.map { _ in .success(()) }
         }
     }
 
@@ -237,8 +240,9 @@ public final class KombuTransport: Sendable {
         _ = try await client.transaction([RedisCommand("ZADD", arguments: zadd), RedisCommand("HSET", arguments: hset)])
     }
 
-    /// Acks (or rejects without requeue): `MULTI; ZREM; HDEL; EXEC`. Acks made while another
-    /// is in flight go together in the next transaction (one ZREM and one HDEL with every tag).
+    /// Acks (or rejects without requeue): `HDEL unacked; ZREM unacked_index`, pipelined (kombu
+    /// wraps its `ZREM; HDEL` in MULTI/EXEC; see the batcher in ``init``). Acks made while
+    /// another is in flight go together in the next pair (one HDEL and one ZREM with every tag).
     public func ack(tag: String) async throws(RedisError) {
         try await acks.submit(tag).get()
     }
