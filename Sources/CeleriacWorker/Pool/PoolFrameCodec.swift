@@ -5,24 +5,39 @@ import CeleriacProtocol
 ///
 /// | kind | body |
 /// | --- | --- |
-/// | `0x01` run | job (8) · context JSON |
-/// | `0x02` soft limit | job (8) |
+/// | `0x01` run | job (8) · soft limit (8, IEEE double bits, 0 for none) · context JSON |
+/// | `0x02` stop | job (8) · signal (4) |
 /// | `0x81` ready | pid (4) |
 /// | `0x82` result | job (8) · peak RSS KiB (8) · outcome JSON |
+/// | `0x83` skipped | job (8) |
 public enum PoolFrameCodec {
     /// The largest frame accepted (a task's arguments travel in one frame).
     public static let maxFrameLength = 64 * 1024 * 1024
 
     /// The frame's bytes, length prefix included.
     public static func encode(_ frame: PoolFrame) -> [UInt8] {
-        var out: [UInt8] = [0, 0, 0, 0]
+        var out: [UInt8] = []
+        encode(frame, into: &out)
+        return out
+    }
+
+    /// Appends the frame's bytes, length prefix included, to `out` (several frames go out in
+    /// one write).
+    public static func encode(_ frame: PoolFrame, into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: [0, 0, 0, 0])
         switch frame {
         case .run(let job):
             out.append(PoolFrame.Kind.run.rawValue)
             append(job.number, to: &out)
+            append((job.softLimit ?? 0).bitPattern, to: &out)
             JSONWriter.write(job.contextJSON, into: &out)
-        case .softLimit(let job):
-            out.append(PoolFrame.Kind.softLimit.rawValue)
+        case .stop(let job, let signal):
+            out.append(PoolFrame.Kind.stop.rawValue)
+            append(job, to: &out)
+            append(UInt32(bitPattern: signal), to: &out)
+        case .skipped(let job):
+            out.append(PoolFrame.Kind.skipped.rawValue)
             append(job, to: &out)
         case .ready(let pid):
             out.append(PoolFrame.Kind.ready.rawValue)
@@ -33,9 +48,8 @@ public enum PoolFrameCodec {
             append(rss, to: &out)
             JSONWriter.write(outcome.poolJSON, into: &out)
         }
-        let length = UInt32(out.count - 4)
-        for index in 0..<4 { out[index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
-        return out
+        let length = UInt32(out.count - start - 4)
+        for index in 0..<4 { out[start + index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
     }
 
     /// Decodes one frame body (kind byte and what follows, without the length prefix).
@@ -48,11 +62,19 @@ public enum PoolFrameCodec {
         switch kind {
         case .run:
             let number = try take(UInt64.self, from: &rest, in: "run")
-            return .run(PoolJob(number: number, context: try PoolJob.context(from: try json(rest, in: "run"))))
-        case .softLimit:
-            let number = try take(UInt64.self, from: &rest, in: "soft limit")
-            try expectEnd(rest, in: "soft limit")
-            return .softLimit(job: number)
+            let soft = Double(bitPattern: try take(UInt64.self, from: &rest, in: "run"))
+            guard soft.isFinite, soft >= 0 else { throw PoolFrameError(.badPayload, "a run frame's soft limit is \(soft)") }
+            return .run(PoolJob(number: number, context: try PoolJob.context(from: try json(rest, in: "run")),
+                                softLimit: soft > 0 ? soft : nil))
+        case .stop:
+            let number = try take(UInt64.self, from: &rest, in: "stop")
+            let signal = Int32(bitPattern: try take(UInt32.self, from: &rest, in: "stop"))
+            try expectEnd(rest, in: "stop")
+            return .stop(job: number, signal: signal)
+        case .skipped:
+            let number = try take(UInt64.self, from: &rest, in: "skipped")
+            try expectEnd(rest, in: "skipped")
+            return .skipped(job: number)
         case .ready:
             let pid = try take(UInt32.self, from: &rest, in: "ready")
             try expectEnd(rest, in: "ready")

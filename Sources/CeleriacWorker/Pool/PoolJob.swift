@@ -7,18 +7,24 @@ public struct PoolJob: Sendable, Hashable {
     public var number: UInt64
     /// The task's context.
     public var context: TaskContext
+    /// Seconds after its start at which the child cancels it (the task sees the soft-limit
+    /// error); nil for none. The child keeps it because only the child knows when a job queued
+    /// behind others starts.
+    public var softLimit: Double?
 
-    public init(number: UInt64, context: TaskContext) {
+    public init(number: UInt64, context: TaskContext, softLimit: Double? = nil) {
         self.number = number
         self.context = context
+        self.softLimit = softLimit
     }
 
     public static func == (lhs: PoolJob, rhs: PoolJob) -> Bool {
-        lhs.number == rhs.number && lhs.contextJSON == rhs.contextJSON
+        lhs.number == rhs.number && lhs.softLimit == rhs.softLimit && lhs.contextJSON == rhs.contextJSON
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(number)
+        hasher.combine(softLimit)
         hasher.combine(contextJSON)
     }
 
