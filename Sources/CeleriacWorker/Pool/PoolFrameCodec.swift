@@ -8,7 +8,10 @@ import CeleriacProtocol
 /// | `0x01` run | job (8) · soft limit (8, IEEE double bits, 0 for none) · context JSON |
 /// | `0x02` stop | job (8) · signal (4) |
 /// | `0x81` ready | pid (4) |
-/// | `0x82` result | job (8) · peak RSS KiB (8) · outcome JSON |
+/// | `0x82` result | job (8) · peak RSS KiB (8) · runtime (8, IEEE double bits) · status (1) · JSON |
+///
+/// A result's status 0 is a success and its JSON the task's return value; status 1 is any
+/// other outcome, its JSON the object of ``ExecutionOutcome/poolJSON``.
 /// | `0x83` skipped | job (8) |
 public enum PoolFrameCodec {
     /// The largest frame accepted (a task's arguments travel in one frame).
@@ -31,7 +34,7 @@ public enum PoolFrameCodec {
             out.append(PoolFrame.Kind.run.rawValue)
             append(job.number, to: &out)
             append((job.softLimit ?? 0).bitPattern, to: &out)
-            JSONWriter.write(job.contextJSON, into: &out)
+            job.writeContextJSON(into: &out)
         case .stop(let job, let signal):
             out.append(PoolFrame.Kind.stop.rawValue)
             append(job, to: &out)
@@ -46,7 +49,14 @@ public enum PoolFrameCodec {
             out.append(PoolFrame.Kind.result.rawValue)
             append(job, to: &out)
             append(rss, to: &out)
-            JSONWriter.write(outcome.poolJSON, into: &out)
+            append(outcome.runtime.bitPattern, to: &out)
+            if case .succeeded(let value, _) = outcome {
+                out.append(0)
+                JSONWriter.write(value, into: &out)
+            } else {
+                out.append(1)
+                JSONWriter.write(outcome.poolJSON, into: &out)
+            }
         }
         let length = UInt32(out.count - start - 4)
         for index in 0..<4 { out[start + index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
@@ -82,7 +92,13 @@ public enum PoolFrameCodec {
         case .result:
             let number = try take(UInt64.self, from: &rest, in: "result")
             let rss = try take(UInt64.self, from: &rest, in: "result")
-            return .result(job: number, maxResidentKiB: rss, outcome: try ExecutionOutcome(poolJSON: try json(rest, in: "result")))
+            let runtime = Double(bitPattern: try take(UInt64.self, from: &rest, in: "result"))
+            let status = try take(UInt8.self, from: &rest, in: "result")
+            switch status {
+            case 0: return .result(job: number, maxResidentKiB: rss, outcome: .succeeded(try json(rest, in: "result"), runtime: runtime))
+            case 1: return .result(job: number, maxResidentKiB: rss, outcome: try ExecutionOutcome(poolJSON: try json(rest, in: "result")))
+            default: throw PoolFrameError(.badPayload, "a result's status is \(status), not 0 or 1")
+            }
         }
     }
 

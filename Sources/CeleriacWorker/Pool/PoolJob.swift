@@ -43,6 +43,25 @@ public struct PoolJob: Sendable, Hashable {
         return .object(object)
     }
 
+    /// Appends ``contextJSON``'s text without building the object first (once per job on the
+    /// parent's hot path).
+    func writeContextJSON(into out: inout [UInt8]) {
+        func member(_ key: StaticString, _ value: JSONValue) {
+            out.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONWriter.write(value, into: &out)
+        }
+        member(#"{"id": "#, .string(context.id))
+        member(#", "name": "#, .string(context.name))
+        member(#", "args": "#, .array(context.args))
+        member(#", "kwargs": "#, .object(context.kwargs))
+        member(#", "retries": "#, .integer(context.retries))
+        member(#", "root_id": "#, .optionalString(context.rootID))
+        member(#", "parent_id": "#, .optionalString(context.parentID))
+        member(#", "group": "#, .optionalString(context.groupID))
+        member(#", "hostname": "#, .string(context.hostname))
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Reads the context object back.
     static func context(from value: JSONValue) throws(PoolFrameError) -> TaskContext {
         guard case .object(let object) = value, case .string(let id)? = object["id"], case .string(let name)? = object["name"],

@@ -96,9 +96,21 @@ struct PoolFrameCodecTests {
         var body: [UInt8] = [0x82]
         PoolFrameCodec.append(UInt64(1), to: &body)
         PoolFrameCodec.append(UInt64(1), to: &body)
+        PoolFrameCodec.append((1.0).bitPattern, to: &body)
+        let head = body
+        body.append(1)
         body += Array(#"{"runtime": 1, "neither": true}"#.utf8)
         #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody(body[...]) }
-        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody(Array(body.prefix(17) + Array("{oops".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [1] + Array("{oops".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [0] + Array("[1,".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [7] + Array("null".utf8))[...]) }
+    }
+
+    @Test func theContextIsWrittenAsTheObjectItStandsFor() throws {
+        let job = PoolJob(number: 1, context: Self.context)
+        var direct: [UInt8] = []
+        job.writeContextJSON(into: &direct)
+        #expect(direct == JSONWriter.bytes(job.contextJSON))
     }
 
     @Test func workerLostReadsAsBilliardWritesIt() {

@@ -66,7 +66,7 @@ struct ProcessPoolPipelineTests {
         return value["args"]?.arrayValue?.first
     }
 
-    @Test func pipelinedJobsAllRunExactlyOnceInOrderOfTheirChild() async throws {
+    @Test func pipelinedJobsAllRunExactlyOnce() async throws {
         let pool = await Self.pool(children: 2)
         let results = await withTaskGroup(of: (Int, JSONValue?).self) { group in
             for index in 0..<300 {
