@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -5,39 +6,63 @@ import Synchronization
 import Glibc
 #endif
 
-/// The child's end of the socket: blocking reads on a thread of their own, writes under a
-/// lock (a result and nothing else goes out, so they never interleave).
+/// The child's end of the socket: blocking reads on a thread of their own, which queue the
+/// jobs the parent sends (a few at once) for the runner, drop the ones the parent stops before
+/// they start, and signal the process when the parent stops the one running. Writes go out
+/// under a lock (results from the runner, `skipped` from the reader).
 final class ChildConnection: Sendable {
+    /// The jobs queued here and the one running, shared by the reading thread and the runner.
+    struct Jobs {
+        var queued: Deque<PoolJob> = []
+        /// The job running now (taken by the runner, result not written yet).
+        var current: UInt64?
+        /// The runner, waiting for a job.
+        var waiter: CheckedContinuation<PoolJob, Never>?
+    }
+
     let socket: Int32
-    private let writeLock = Mutex(())
-    private let current = Mutex<(job: UInt64, handle: RunningTask)?>(nil)
+    /// The write lock guards a buffer reused for every frame written.
+    private let output = Mutex<[UInt8]>([])
+    private let jobs = Mutex(Jobs())
 
     init(socket: Int32) {
         self.socket = socket
     }
 
-    /// Job `number` runs now, stopped through `handle`.
-    func began(_ number: UInt64, handle: RunningTask) {
-        current.withLock { $0 = (number, handle) }
+    /// The next job, oldest first: at once when one is queued (no thread hand-over between
+    /// pipelined jobs), else when the parent sends one.
+    func next() async -> PoolJob {
+        if let job = jobs.withLock({ Self.take(from: &$0) }) { return job }
+        return await withCheckedContinuation { continuation in
+            let job: PoolJob? = jobs.withLock { jobs in
+                if let job = Self.take(from: &jobs) { return job }
+                jobs.waiter = continuation
+                return nil
+            }
+            if let job { continuation.resume(returning: job) }
+        }
     }
 
-    /// Job `number` ended.
-    func ended(_ number: UInt64) {
-        current.withLock { if $0?.job == number { $0 = nil } }
+    private static func take(from jobs: inout Jobs) -> PoolJob? {
+        guard let job = jobs.queued.popFirst() else { return nil }
+        jobs.current = job.number
+        return job
     }
 
-    /// The handle of job `number` while it runs.
-    func handle(of number: UInt64) -> RunningTask? {
-        current.withLock { $0?.job == number ? $0?.handle : nil }
+    /// Job `number` ended: a stop arriving from now on finds nothing to signal. Called before
+    /// its result is written, so a stop can never hit the job after it.
+    func finished(_ number: UInt64) {
+        jobs.withLock { if $0.current == number { $0.current = nil } }
     }
 
     /// Writes a frame; a parent that is gone ends the process.
     func send(_ frame: PoolFrame) {
-        let bytes = PoolFrameCodec.encode(frame)
-        writeLock.withLock { _ in
+        output.withLock { bytes in
+            bytes.removeAll(keepingCapacity: true)
+            PoolFrameCodec.encode(frame, into: &bytes)
             var offset = 0
             while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+                let written = bytes.withUnsafeBytes { write(socket, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
                 if written > 0 {
                     offset += written
                 } else if written < 0, errno == EINTR {
@@ -50,9 +75,9 @@ final class ChildConnection: Sendable {
     }
 
     /// Reads until end of file (the parent closed the socket or died): then the process exits.
-    /// A job is registered here, before it is handed on, so a soft-limit notice right behind
-    /// it finds it; soft limits are carried out on this thread, never behind a running body.
-    func readFrames(runs continuation: AsyncStream<(PoolJob, RunningTask)>.Continuation) -> Never {
+    /// Every read's frames are handled at once, on this thread: queued jobs wake the runner if
+    /// it waits, stops are carried out even while a body keeps the runner busy.
+    func readFrames() -> Never {
         var decoder = PoolFrameDecoder()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -64,18 +89,46 @@ final class ChildConnection: Sendable {
                 while let frame = try decoder.next() {
                     switch frame {
                     case .run(let job):
-                        let handle = RunningTask()
-                        began(job.number, handle: handle)
-                        continuation.yield((job, handle))
-                    case .softLimit(let number):
-                        handle(of: number)?.stop(.softLimit)
-                    case .ready, .result:
+                        queue(job)
+                    case .stop(let number, let signal):
+                        stop(number, signal: signal)
+                    case .ready, .result, .skipped:
                         fail("the parent sent a child's frame")
                     }
                 }
             } catch {
                 fail("\(error)")
             }
+        }
+    }
+
+    func queue(_ job: PoolJob) {
+        let waiter: CheckedContinuation<PoolJob, Never>? = jobs.withLock { jobs in
+            guard let waiter = jobs.waiter else {
+                jobs.queued.append(job)
+                return nil
+            }
+            jobs.waiter = nil
+            jobs.current = job.number
+            return waiter
+        }
+        waiter?.resume(returning: job)
+    }
+
+    /// A job not started yet is dropped (the parent hears `skipped`); the running one gets
+    /// `signal` (0 only asks for a job back: a running one goes on); a finished one, nothing.
+    func stop(_ number: UInt64, signal: Int32) {
+        let dropped: Bool? = jobs.withLock { jobs in
+            if let index = jobs.queued.firstIndex(where: { $0.number == number }) {
+                jobs.queued.remove(at: index)
+                return true
+            }
+            return jobs.current == number ? false : nil
+        }
+        switch dropped {
+        case true?: send(.skipped(job: number))
+        case false? where signal != 0: kill(getpid(), signal)
+        default: break
         }
     }
 

@@ -7,18 +7,24 @@ public struct PoolJob: Sendable, Hashable {
     public var number: UInt64
     /// The task's context.
     public var context: TaskContext
+    /// Seconds after its start at which the child cancels it (the task sees the soft-limit
+    /// error); nil for none. The child keeps it because only the child knows when a job queued
+    /// behind others starts.
+    public var softLimit: Double?
 
-    public init(number: UInt64, context: TaskContext) {
+    public init(number: UInt64, context: TaskContext, softLimit: Double? = nil) {
         self.number = number
         self.context = context
+        self.softLimit = softLimit
     }
 
     public static func == (lhs: PoolJob, rhs: PoolJob) -> Bool {
-        lhs.number == rhs.number && lhs.contextJSON == rhs.contextJSON
+        lhs.number == rhs.number && lhs.softLimit == rhs.softLimit && lhs.contextJSON == rhs.contextJSON
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(number)
+        hasher.combine(softLimit)
         hasher.combine(contextJSON)
     }
 
@@ -35,6 +41,25 @@ public struct PoolJob: Sendable, Hashable {
         object["group"] = .optionalString(context.groupID)
         object["hostname"] = .string(context.hostname)
         return .object(object)
+    }
+
+    /// Appends ``contextJSON``'s text without building the object first (once per job on the
+    /// parent's hot path).
+    func writeContextJSON(into out: inout [UInt8]) {
+        func member(_ key: StaticString, _ value: JSONValue) {
+            out.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONWriter.write(value, into: &out)
+        }
+        member(#"{"id": "#, .string(context.id))
+        member(#", "name": "#, .string(context.name))
+        member(#", "args": "#, .array(context.args))
+        member(#", "kwargs": "#, .object(context.kwargs))
+        member(#", "retries": "#, .integer(context.retries))
+        member(#", "root_id": "#, .optionalString(context.rootID))
+        member(#", "parent_id": "#, .optionalString(context.parentID))
+        member(#", "group": "#, .optionalString(context.groupID))
+        member(#", "hostname": "#, .string(context.hostname))
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Reads the context object back.

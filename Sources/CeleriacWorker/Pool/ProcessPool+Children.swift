@@ -1,4 +1,5 @@
 import CeleriacProtocol
+import DequeModule
 import Foundation
 
 #if canImport(Glibc)
@@ -112,6 +113,10 @@ extension ProcessPool {
                 for frame in frames where violation == nil {
                     violation = handle(frame, from: id, in: &state, &actions)
                 }
+                // Once per read, however many results it held: the freed room is filled and
+                // the next jobs go out in one write.
+                fill(in: &state, &actions)
+                reclaim(in: &state, &actions)
                 return actions
             }
             perform(actions)
@@ -128,55 +133,102 @@ extension ProcessPool {
 
     /// One frame from child `id` (caller holds the lock); returns a protocol violation.
     func handle(_ frame: PoolFrame, from id: Int, in state: inout State, _ actions: inout Actions) -> String? {
-        guard var child = state.children[id] else { return nil }
+        // Fields, not a copy of the record: a copy alive while its job queue changes would
+        // make that change copy the queue.
+        guard let (phase, head, pid) = state.children[id].map({ ($0.state, $0.jobs.first, $0.pid) }) else { return nil }
         switch frame {
         case .ready:
-            guard child.state == .starting else { return "said ready twice" }
+            guard phase == .starting else { return "said ready twice" }
             state.failedStarts = 0
-            release(id, in: &state, &actions)
+            state.children[id]?.state = .ready
         case .result(let number, let rss, let outcome):
-            guard state.jobs[number]?.child == id else { return "sent a result for job \(number), which it does not hold" }
-            child.tasksDone += 1
-            state.children[id] = child
-            // Its result crossed the kill on the way: the child is dying and takes no more work.
-            let killed = state.jobs[number]?.cause != nil
+            guard head == number else { return "sent a result for job \(number), which it is not running" }
+            state.children[id]?.jobs.removeFirst()
+            state.children[id]?.tasksDone += 1
             finish(number, outcome, in: &state, &actions)
-            if child.state == .retiring {
-                return nil
-            } else if killed {
-                retire(id, in: &state, &actions)
+            if let next = state.children[id]?.jobs.first { started(next, in: &state) }
+            if state.children[id]?.draining == false, let done = state.children[id]?.tasksDone,
+               let reason = recycleReason(tasksDone: done, residentKiB: rss) {
+                logger.info("process pool: replacing child \(pid): \(reason)")
+                state.children[id]?.draining = true
                 if !state.stopped, Self.liveCount(state) < state.target { actions.spawn += 1 }
-            } else if let reason = recycleReason(child, residentKiB: rss) {
-                logger.info("process pool: replacing child \(child.pid): \(reason)")
-                retire(id, in: &state, &actions)
-                if !state.stopped, Self.liveCount(state) < state.target { actions.spawn += 1 }
-            } else if child.retireAfterJob {
-                retire(id, in: &state, &actions)
-            } else {
-                release(id, in: &state, &actions)
             }
-        case .run, .softLimit:
+        case .skipped(let number):
+            guard let index = state.children[id]?.jobs.firstIndex(of: number) else {
+                return "skipped job \(number), which it does not hold"
+            }
+            state.children[id]?.jobs.remove(at: index)
+            if index == 0, let next = state.children[id]?.jobs.first { started(next, in: &state) }
+            if let cause = state.jobs[number]?.cause {
+                finish(number, Self.outcome(of: cause, runtime: 0), in: &state, &actions)
+            } else {
+                handBack([number], in: &state)
+            }
+        case .run, .stop:
             return "sent a parent's frame"
+        }
+        if state.children[id].map({ $0.draining && $0.jobs.isEmpty && $0.state != .retiring }) == true {
+            retire(id, in: &state, &actions)
         }
         return nil
     }
 
-    func recycleReason(_ child: PoolProcess, residentKiB: UInt64) -> String? {
-        if let limit = options.maxTasksPerChild, child.tasksDone >= limit { return "it ran \(child.tasksDone) tasks (max \(limit))" }
+    /// Jobs that go back to the head of the parent's queue, in their order, to run elsewhere
+    /// from the start (caller holds the lock).
+    func handBack(_ numbers: [UInt64], in state: inout State) {
+        for number in numbers.reversed() {
+            guard state.jobs[number] != nil else { continue }
+            state.jobs[number]?.child = nil
+            state.jobs[number]?.started = nil
+            state.jobs[number]?.timer?.cancel()
+            state.jobs[number]?.timer = nil
+            state.jobs[number]?.reclaiming = false
+            state.pending.prepend(number)
+        }
+    }
+
+    /// With nothing waiting in the parent, each idle child takes back one job queued behind a
+    /// job that has run past the pipeline window in another child (the child drops it and
+    /// answers `skipped` unless it started it meanwhile). Caller holds the lock.
+    func reclaim(in state: inout State, _ actions: inout Actions) {
+        guard state.pending.isEmpty else { return }
+        var idle = 0
+        var queuedBehind = false
+        for child in state.children.values where child.state == .ready {
+            if child.jobs.isEmpty, !child.draining, room(child) > 0 { idle += 1 }
+            if child.jobs.count > 1 { queuedBehind = true }
+        }
+        guard idle > 0, queuedBehind else { return }
+        let now = ContinuousClock.now
+        var taken: [(child: Int, job: UInt64)] = []
+        for (id, child) in state.children where taken.count < idle && child.jobs.count > 1 {
+            guard let head = child.jobs.first, let started = state.jobs[head]?.started, started.duration(to: now) >= window,
+                  let number = child.jobs.dropFirst().last(where: { state.jobs[$0]?.reclaiming == false && state.jobs[$0]?.cause == nil })
+            else { continue }
+            taken.append((id, number))
+        }
+        for (id, number) in taken {
+            state.jobs[number]?.reclaiming = true
+            state.children[id]?.outbox.append(contentsOf: PoolFrameCodec.encode(.stop(job: number, signal: 0)))
+            if !actions.flush.contains(id) { actions.flush.append(id) }
+        }
+    }
+
+    func recycleReason(tasksDone: Int, residentKiB: UInt64) -> String? {
+        if let limit = options.maxTasksPerChild, tasksDone >= limit { return "it ran \(tasksDone) tasks (max \(limit))" }
         if let limit = options.maxMemoryPerChildKiB, residentKiB > UInt64(limit) {
             return "its resident memory reached \(residentKiB) KiB (max \(limit))"
         }
         return nil
     }
 
-    /// Children counted against the pool size (retiring ones are on their way out).
-    static func liveCount(_ state: State) -> Int { state.children.values.filter { $0.state != .retiring }.count }
+    /// Children counted against the pool size (retiring and draining ones are on their way out).
+    static func liveCount(_ state: State) -> Int { state.children.values.filter(\.isLive).count }
 
     /// Marks a child retiring (caller holds the lock); ``perform(_:)`` asks it to exit.
     func retire(_ id: Int, in state: inout State, _ actions: inout Actions) {
-        guard var child = state.children[id] else { return }
-        child.state = .retiring
-        state.children[id] = child
+        guard let child = state.children[id] else { return }
+        state.children[id]?.state = .retiring
         actions.retire.append(child)
     }
 
@@ -190,43 +242,49 @@ extension ProcessPool {
         }
     }
 
-    /// A child's socket closed: it is reaped, its job (if any) ends as the parent decided or
-    /// as lost, and it is replaced while the pool runs.
+    /// A child's socket closed: it is reaped and its jobs end as the parent decided (a hard
+    /// limit, a terminate), as lost (the one it was running, if it died on its own or wrote
+    /// garbage), or go to other children (the ones queued behind); it is replaced while the
+    /// pool runs.
     func ended(_ id: Int) async {
-        guard let child = state.withLock({ $0.children[id] }) else { return }
-        var status = await child.process.waitAsync(timeout: 1)
+        guard let process = state.withLock({ $0.children[id]?.process }) else { return }
+        var status = await process.waitAsync(timeout: 1)
         if status == nil {
             // The socket closed but the process lives on (it closed descriptor 3 itself).
-            kill(child.pid, SIGKILL)
-            status = await child.process.waitAsync(timeout: 5)
+            kill(process.pid, SIGKILL)
+            status = await process.waitAsync(timeout: 5)
         }
         let exit = status ?? 128 + SIGKILL
         var lostAny = false
+        var wasRetiring = false
         let (actions, respawn): (Actions, Bool?) = state.withLock { state in
             var actions = Actions()
-            state.children[id] = nil
-            let lost = state.jobs.filter { $0.value.child == id }
-            lostAny = !lost.isEmpty
-            for (number, job) in lost.sorted(by: { $0.key < $1.key }) {
-                let runtime = job.started.secondsUntilNow
-                switch job.cause {
-                case .hardLimit(let limit)?:
-                    finish(number, .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime), in: &state, &actions)
-                case .terminate(let signal)?:
-                    finish(number, .terminated(signal: signal, runtime: runtime), in: &state, &actions)
-                case nil where state.stopped:
+            guard let child = state.children.removeValue(forKey: id) else { return (actions, nil) }
+            wasRetiring = child.state == .retiring
+            var handed: [UInt64] = []
+            for (index, number) in child.jobs.enumerated() {
+                guard let job = state.jobs[number] else { continue }
+                let runtime = job.started?.secondsUntilNow ?? 0
+                if let cause = job.cause {
+                    finish(number, Self.outcome(of: cause, runtime: runtime), in: &state, &actions)
+                } else if state.stopped {
                     finish(number, .terminated(signal: SIGKILL, runtime: runtime), in: &state, &actions)
-                case nil:
+                } else if index == 0, child.killedFor == nil {
+                    lostAny = true
                     logger.error("process pool: child \(child.pid) exited (\(ExceptionInfo.humanStatus(exit))) while running job \(number)")
                     finish(number, .workerLost(.workerLost(exitStatus: exit, job: number), runtime: runtime), in: &state, &actions)
+                } else {
+                    handed.append(number)
                 }
             }
+            handBack(handed, in: &state)
             if child.state == .starting { state.failedStarts += 1 }
+            fill(in: &state, &actions)
             guard !state.stopped, Self.liveCount(state) < state.target else { return (actions, nil) }
             return (actions, state.failedStarts > 0)
         }
-        if !lostAny, child.state != .retiring {
-            logger.warning("process pool: child \(child.pid) exited (\(ExceptionInfo.humanStatus(exit)))")
+        if !lostAny, !wasRetiring {
+            logger.warning("process pool: child \(process.pid) exited (\(ExceptionInfo.humanStatus(exit)))")
         }
         perform(actions)
         switch respawn {
@@ -255,7 +313,7 @@ extension ProcessPool {
     // MARK: Size
 
     /// Grows or shrinks the pool to `size` children (at least 1): new children start at once;
-    /// idle ones retire first, busy ones after their job.
+    /// idle ones retire first, busy ones once they have run the jobs they hold.
     public func resize(to size: Int) {
         let actions: Actions = state.withLock { state in
             var actions = Actions()
@@ -264,20 +322,13 @@ extension ProcessPool {
             var excess = Self.liveCount(state) - state.target
             if excess < 0 { actions.spawn = -excess }
             for id in state.children.keys.sorted(by: >) where excess > 0 {
-                guard var child = state.children[id] else { continue }
-                switch child.state {
-                case .idle, .starting:
+                guard let child = state.children[id], child.isLive else { continue }
+                if child.jobs.isEmpty {
                     retire(id, in: &state, &actions)
-                    excess -= 1
-                case .busy:
-                    if !child.retireAfterJob {
-                        child.retireAfterJob = true
-                        state.children[id] = child
-                        excess -= 1
-                    }
-                case .retiring:
-                    break
+                } else {
+                    state.children[id]?.draining = true
                 }
+                excess -= 1
             }
             return actions
         }

@@ -19,7 +19,7 @@ extension ProcessPool {
         func share(_ value: Double) -> String {
             value == 0 || total == 0 ? "0.00" : Self.twoPlaces(value / Double(total))
         }
-        let busy = ordered.filter { if case .busy = $0.state { return true } else { return false } }.count
+        let busy = ordered.filter { !$0.jobs.isEmpty }.count
         object["writes"] = [
             "total": .integer(total),
             "avg": .string(share(counts.isEmpty ? 0 : Double(total) / Double(counts.count))),

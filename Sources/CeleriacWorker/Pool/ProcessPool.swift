@@ -9,18 +9,27 @@ import Glibc
 #endif
 
 /// Celery's prefork pool for Swift: task bodies run in child processes (the same executable,
-/// see ``ProcessPoolChild``), one job per child at a time, fed over a Unix socket with
-/// ``PoolFrameCodec``'s framing.
+/// see ``ProcessPoolChild``), fed over a Unix socket with ``PoolFrameCodec``'s framing.
 ///
-/// The parent enforces what a child cannot be trusted to: the hard time limit (`SIGKILL`, the
-/// job becomes `TimeLimitExceeded`), `revoke --terminate` (the child gets the signal), and a
-/// child that dies on its own (`WorkerLostError`). Every child that ends is replaced while the
-/// pool runs; a child that writes garbage, stops mid-frame or will not exit is killed.
+/// Jobs are pipelined: a child holds up to ``ProcessPoolOptions/queueDepth`` jobs and runs them
+/// in order, so it goes on to the next without a round trip to the parent; frames that are
+/// ready together go out in one write. A job joins a child's queue only while the job running
+/// there is young (``ProcessPoolOptions/pipelineWindow``); otherwise it waits in the parent for
+/// the first child to free up (Celery's fair strategy), and a child that goes idle takes back
+/// a job queued behind a long one elsewhere.
 ///
-/// The hot path takes no hops: state is one lock, a job is written to an idle child by the
-/// caller, and each child has a reading thread of its own that, per read, ends the finished
-/// jobs and writes the next waiting job to the child at once. Jobs beyond the idle children
-/// wait in the parent (Celery's fair strategy) and go to whichever child frees up first.
+/// The parent enforces what a child cannot be trusted to: the hard time limit, counted from
+/// the job's start in its child (the parent knows it: a child runs its jobs in order, so a job
+/// starts when the result before it arrives) — the child is killed (`SIGKILL`), the job becomes
+/// `TimeLimitExceeded`, the jobs queued behind it go to other children; `revoke --terminate`
+/// (the child signals itself if the job runs, drops it if it waits); and a child that dies on
+/// its own (its running job fails with `WorkerLostError`, the ones behind it run elsewhere).
+/// Every child that ends is replaced while the pool runs; a child that writes garbage, stops
+/// mid-frame or will not exit is killed.
+///
+/// The hot path takes no hops: state is one lock, a job is written by the caller, and each
+/// child has a reading thread of its own that, per read, ends the finished jobs and writes the
+/// next waiting ones to the child at once.
 public final class ProcessPool: Sendable {
     /// Why a job is being stopped by the parent.
     enum StopCause {
@@ -30,16 +39,20 @@ public final class ProcessPool: Sendable {
 
     /// A job handed to the pool and not finished.
     struct Job {
-        /// The child running it; nil while it waits for one.
+        /// The child holding it; nil while it waits in the parent.
         var child: Int?
         var taskID: String
+        /// Its run frame, kept until it ends: a job taken back or left by a dead child is
+        /// written again to another.
         var frame: [UInt8]
-        var softLimit: Double?
         var hardLimit: Double?
-        var started: ContinuousClock.Instant
+        /// When it started in its child (it became the first of the child's jobs).
+        var started: ContinuousClock.Instant?
         var continuation: CheckedContinuation<ExecutionOutcome, Never>
-        var timers: [Task<Void, Never>] = []
+        var timer: Task<Void, Never>?
         var cause: StopCause?
+        /// Asked back from its child for an idle one (``PoolFrame/stop(job:signal:)`` with 0).
+        var reclaiming = false
     }
 
     struct State {
@@ -55,15 +68,12 @@ public final class ProcessPool: Sendable {
         var failedStarts = 0
     }
 
-    /// What to do once the lock is released: writes, resumed runs, children to end.
+    /// What to do once the lock is released: outboxes to write, resumed runs, children to end.
     struct Actions {
-        var writes: [(ChildLink, [UInt8])] = []
+        var flush: [Int] = []
         var resumes: [(CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)] = []
         var retire: [PoolProcess] = []
-        var kill: [(Int32, ChildLink)] = []
         var spawn = 0
-
-        var isEmpty: Bool { writes.isEmpty && resumes.isEmpty && retire.isEmpty && kill.isEmpty && spawn == 0 }
     }
 
     public let options: ProcessPoolOptions
@@ -72,6 +82,8 @@ public final class ProcessPool: Sendable {
     let arguments: [String]
     let state: Mutex<State>
     let jobCounter = Atomic<UInt64>(0)
+    let depth: Int
+    let window: Duration
 
     /// A pool of `processes` children; nothing starts until ``start()``.
     public init(processes: Int, options: ProcessPoolOptions, logger: Logger = Logger(label: "celeriac.pool")) {
@@ -80,6 +92,8 @@ public final class ProcessPool: Sendable {
         state = Mutex(State(target: max(1, processes)))
         executable = options.resolvedExecutable
         arguments = options.resolvedArguments
+        depth = max(1, options.queueDepth)
+        window = .nanoseconds(Int64(max(0, options.pipelineWindow) * 1e9))
     }
 
     /// Starts the children (without waiting for them to be ready).
@@ -100,10 +114,13 @@ public final class ProcessPool: Sendable {
     /// Children started so far (their numbers).
     var nextChild: Int { state.withLock { $0.nextChild } }
 
-    /// The pid of the child running task `id`, if one does.
+    /// The pid of the child running task `id`, if one does (a job queued in a child behind
+    /// another has not started: none, as Celery's `worker_pid` before a child accepts it).
     public func pid(runningTask id: String) -> Int? {
         state.withLock { state in
-            guard let child = state.jobs.values.first(where: { $0.taskID == id })?.child else { return nil }
+            guard let job = state.jobs.values.first(where: { $0.taskID == id && $0.started != nil }), let child = job.child else {
+                return nil
+            }
             return state.children[child].map { Int($0.pid) }
         }
     }
@@ -115,24 +132,26 @@ public final class ProcessPool: Sendable {
     public func run(_ task: RegisteredTask, context: TaskContext, softLimit: Double?, hardLimit: Double?,
                     handle: RunningTask) async -> ExecutionOutcome {
         let number = jobCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let frame = PoolFrameCodec.encode(.run(PoolJob(number: number, context: context)))
+        let soft = softLimit.flatMap { $0 > 0 ? $0 : nil }
+        let frame = PoolFrameCodec.encode(.run(PoolJob(number: number, context: context, softLimit: soft)))
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<ExecutionOutcome, Never>) in
-            let write: (ChildLink, [UInt8])?? = state.withLock { state in
+            let flush: Int?? = state.withLock { state in
                 guard !state.stopped else { return .none }
-                state.jobs[number] = Job(taskID: context.id, frame: frame, softLimit: softLimit, hardLimit: hardLimit,
-                                         started: .now, continuation: continuation)
-                guard let child = Self.idleChild(in: state) else {
+                state.jobs[number] = Job(taskID: context.id, frame: frame, hardLimit: hardLimit.flatMap { $0 > 0 ? $0 : nil },
+                                         continuation: continuation)
+                guard let child = takerOfNewJob(in: state) else {
                     state.pending.append(number)
                     return .some(nil)
                 }
-                return .some(assign(number, to: child, in: &state))
+                assign(number, to: child, in: &state)
+                return .some(child)
             }
-            switch write {
+            switch flush {
             case .none:
                 continuation.resume(returning: .terminated(signal: SIGKILL, runtime: 0))
                 return
-            case .some(let write?):
-                write.0.write(write.1)
+            case .some(let child?):
+                self.flush(child)
             case .some(nil):
                 break
             }
@@ -144,105 +163,142 @@ public final class ProcessPool: Sendable {
         return outcome
     }
 
-    /// The idle child with the fewest writes (Celery's fair strategy).
-    static func idleChild(in state: State) -> Int? {
+    /// The child a new job goes to: one that holds fewer jobs than the others (the fewest
+    /// writes among equals, Celery's fair strategy), below the queue depth and its recycling
+    /// count, and idle or running a job that started within the pipeline window.
+    func takerOfNewJob(in state: State) -> Int? {
         var best: PoolProcess?
-        for child in state.children.values where child.state == .idle {
-            if best.map({ child.writes < $0.writes }) ?? true { best = child }
+        var now: ContinuousClock.Instant?
+        for child in state.children.values where child.state == .ready && !child.draining && room(child) > 0 {
+            if let current = best {
+                guard child.jobs.count < current.jobs.count || (child.jobs.count == current.jobs.count && child.writes < current.writes)
+                else { continue }
+            }
+            if let head = child.jobs.first {
+                let clock = now ?? .now
+                now = clock
+                guard let started = state.jobs[head]?.started, started.duration(to: clock) < window else { continue }
+            }
+            best = child
         }
         return best?.id
     }
 
-    /// Hands job `number` to child `id` (caller holds the lock): its clock and limits start
-    /// now; the returned frame must be written to the returned link.
-    func assign(_ number: UInt64, to id: Int, in state: inout State) -> (ChildLink, [UInt8])? {
-        guard var job = state.jobs[number], var child = state.children[id] else { return nil }
-        child.state = .busy(number)
-        child.writes += 1
-        state.children[id] = child
-        job.child = id
-        job.started = .now
-        if let softLimit = job.softLimit, softLimit > 0 {
-            job.timers.append(Task { [weak self] in
-                guard (try? await Task.sleep(for: .seconds(softLimit))) != nil else { return }
-                self?.softLimitPassed(number)
-            })
-        }
-        if let hardLimit = job.hardLimit, hardLimit > 0 {
-            job.timers.append(Task { [weak self] in
-                guard (try? await Task.sleep(for: .seconds(hardLimit))) != nil else { return }
-                self?.stop(job: number, cause: .hardLimit(hardLimit))
-            })
-        }
-        let frame = job.frame
-        job.frame = []
-        state.jobs[number] = job
-        return (child.link, frame)
+    /// Jobs child may still be given: the queue depth, and what is left of its
+    /// `--max-tasks-per-child` (it must not be handed jobs it would not live to run).
+    func room(_ child: PoolProcess) -> Int {
+        var room = depth - child.jobs.count
+        if let limit = options.maxTasksPerChild { room = min(room, limit - child.tasksDone - child.jobs.count) }
+        return room
     }
 
-    /// Child `id` is free: it takes the oldest waiting job, else it idles (caller holds the lock).
-    func release(_ id: Int, in state: inout State, _ actions: inout Actions) {
-        while let number = state.pending.popFirst() {
-            if let write = assign(number, to: id, in: &state) {
-                actions.writes.append(write)
-                return
-            }
-        }
-        state.children[id]?.state = .idle
+    /// Hands job `number` to child `id` (caller holds the lock): its frame joins the child's
+    /// outbox (the caller flushes it), and it starts now if the child held nothing.
+    func assign(_ number: UInt64, to id: Int, in state: inout State) {
+        guard let frame = state.jobs[number]?.frame, state.children[id] != nil else { return }
+        state.jobs[number]?.child = id
+        state.children[id]?.jobs.append(number)
+        state.children[id]?.writes += 1
+        state.children[id]?.outbox.append(contentsOf: frame)
+        if state.children[id]?.jobs.count == 1 { started(number, in: &state) }
     }
 
-    func softLimitPassed(_ number: UInt64) {
-        let link: ChildLink? = state.withLock { state in
-            guard let child = state.jobs[number]?.child else { return nil }
-            return state.children[child]?.link
+    /// Job `number` starts in its child now: its hard limit runs from here.
+    func started(_ number: UInt64, in state: inout State) {
+        guard state.jobs[number]?.started == nil else { return }
+        state.jobs[number]?.started = .now
+        guard let hardLimit = state.jobs[number]?.hardLimit else { return }
+        state.jobs[number]?.timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: .seconds(hardLimit))) != nil else { return }
+            self?.stop(job: number, cause: .hardLimit(hardLimit))
         }
-        link?.write(PoolFrameCodec.encode(.softLimit(job: number)))
     }
 
-    /// The hard limit or a terminate request: the child gets the signal, and the job ends when
-    /// its socket closes (or with its result, if that came first). A job still waiting for a
-    /// child just ends.
+    /// Hands waiting jobs to children that can take them (caller holds the lock).
+    func fill(in state: inout State, _ actions: inout Actions) {
+        while let number = state.pending.first, let id = takerOfNewJob(in: state) {
+            state.pending.removeFirst()
+            assign(number, to: id, in: &state)
+            if !actions.flush.contains(id) { actions.flush.append(id) }
+        }
+    }
+
+    /// The hard limit or a terminate request. A hard limit kills the child running the job;
+    /// a terminate request goes to the child, which signals itself if the job runs there and
+    /// drops it if it waits there (answering `skipped`). A job still waiting in the parent
+    /// just ends.
     func stop(job number: UInt64, cause: StopCause) {
-        let ended: (CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)? = state.withLock { state in
-            guard var job = state.jobs[number], job.cause == nil else { return nil }
+        let (ended, flushChild): ((CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)?, Int?) = state.withLock { state in
+            guard let job = state.jobs[number], job.cause == nil else { return (nil, nil) }
             guard let id = job.child else {
                 state.jobs[number] = nil
                 state.pending.removeAll { $0 == number }
-                let outcome: ExecutionOutcome
-                switch cause {
-                case .hardLimit(let limit): outcome = .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: 0)
-                case .terminate(let signal): outcome = .terminated(signal: signal, runtime: 0)
-                }
-                return (job.continuation, outcome)
+                return ((job.continuation, Self.outcome(of: cause, runtime: 0)), nil)
             }
-            guard let child = state.children[id] else { return nil }
-            job.cause = cause
-            state.jobs[number] = job
+            guard let child = state.children[id] else { return (nil, nil) }
+            state.jobs[number]?.cause = cause
             switch cause {
             case .hardLimit:
+                guard child.jobs.first == number else { return (nil, nil) }
+                // Killed first, then marked: what it held behind this job is not lost but
+                // handed on when its socket closes.
+                state.children[id]?.killedFor = number
+                state.children[id]?.draining = true
                 kill(child.pid, SIGKILL)
+                return (nil, nil)
             case .terminate(let signal):
-                kill(child.pid, signal)
+                state.children[id]?.outbox.append(contentsOf: PoolFrameCodec.encode(.stop(job: number, signal: signal)))
+                return (nil, id)
             }
-            return nil
         }
         if let (continuation, outcome) = ended { continuation.resume(returning: outcome) }
+        if let flushChild { flush(flushChild) }
+    }
+
+    static func outcome(of cause: StopCause, runtime: Double) -> ExecutionOutcome {
+        switch cause {
+        case .hardLimit(let limit): return .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime)
+        case .terminate(let signal): return .terminated(signal: signal, runtime: runtime)
+        }
     }
 
     /// Ends job `number` with `outcome` (caller holds the lock).
     func finish(_ number: UInt64, _ outcome: ExecutionOutcome, in state: inout State, _ actions: inout Actions) {
         guard let job = state.jobs.removeValue(forKey: number) else { return }
-        job.timers.forEach { $0.cancel() }
+        job.timer?.cancel()
         actions.resumes.append((job.continuation, outcome))
+    }
+
+    /// Writes child `id`'s outbox unless another thread is at it (that one writes these bytes
+    /// too, with whatever else is queued by then, in one write).
+    func flush(_ id: Int) {
+        var next: (ChildLink, [UInt8])? = state.withLock { state in
+            guard let child = state.children[id], !child.flushing, !child.outbox.isEmpty else { return nil }
+            state.children[id]?.flushing = true
+            return (child.link, Self.takeOutbox(id, in: &state))
+        }
+        while let (link, bytes) = next {
+            link.write(bytes)
+            next = state.withLock { state in
+                guard let child = state.children[id] else { return nil }
+                guard !child.outbox.isEmpty else {
+                    state.children[id]?.flushing = false
+                    return nil
+                }
+                return (child.link, Self.takeOutbox(id, in: &state))
+            }
+        }
+    }
+
+    static func takeOutbox(_ id: Int, in state: inout State) -> [UInt8] {
+        guard let bytes = state.children[id]?.outbox else { return [] }
+        state.children[id]?.outbox = []
+        return bytes
     }
 
     /// Carries out what a locked section decided.
     func perform(_ actions: Actions) {
-        for (link, bytes) in actions.writes { link.write(bytes) }
-        for (pid, link) in actions.kill {
-            kill(pid, SIGKILL)
-            link.shutDown()
-        }
+        for id in actions.flush { flush(id) }
         for child in actions.retire { retireOutsideLock(child) }
         for _ in 0..<actions.spawn { spawn() }
         for (continuation, outcome) in actions.resumes { continuation.resume(returning: outcome) }

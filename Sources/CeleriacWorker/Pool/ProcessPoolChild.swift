@@ -35,25 +35,27 @@ public enum ProcessPoolChild {
         for number in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2] { signal(number, SIG_DFL) }
         let connection = ChildConnection(socket: socket)
         connection.send(.ready(pid: getpid()))
-        let runs = AsyncStream<(PoolJob, RunningTask)> { continuation in
-            let thread = Thread { connection.readFrames(runs: continuation) }
-            thread.name = "pool-child-reader"
-            thread.start()
-        }
-        // One job at a time (the parent sends the next only after this one's result), run
-        // inline: no task per job.
-        for await (job, handle) in runs {
+        let thread = Thread { connection.readFrames() }
+        thread.name = "pool-child-reader"
+        thread.start()
+        // Jobs in the order they came, each run inline in this task (no task per job unless it
+        // has a soft limit to race); the next queued job starts as soon as a result is written.
+        while true {
+            let job = await connection.next()
             let outcome: ExecutionOutcome
             if let task = registry[job.context.name] {
-                outcome = await TaskRunner.run(task, context: job.context, handle: handle)
+                if let soft = job.softLimit {
+                    outcome = await TaskRunner.run(task, context: job.context, softLimit: soft, handle: RunningTask())
+                } else {
+                    outcome = await TaskRunner.runInline(task, context: job.context, handle: RunningTask())
+                }
             } else {
                 let info = ExceptionInfo.notRegistered(job.context.name)
                 outcome = .failed(info, traceback: info.pythonTraceback(task: job.context.name), runtime: 0)
             }
-            connection.ended(job.number)
+            connection.finished(job.number)
             connection.send(.result(job: job.number, maxResidentKiB: peakResidentKiB(), outcome: outcome))
         }
-        exit(0)
     }
 
     /// `getrusage` peak resident size in KiB (Linux reports KiB).

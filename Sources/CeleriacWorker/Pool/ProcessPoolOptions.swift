@@ -19,6 +19,13 @@ public struct ProcessPoolOptions: Sendable, Hashable {
     public var startTimeout: Double = 30
     /// Seconds a child asked to exit has before it is killed.
     public var stopGrace: Double = 5
+    /// Jobs a child holds at once (the first runs, the others wait in it, in order): a child
+    /// goes on to its next job without waiting for the parent. At least 1.
+    public var queueDepth = 4
+    /// A job is queued behind a running one only if that one started less than this many
+    /// seconds ago (short jobs pipeline; a long one does not hold others while a child idles),
+    /// and a job queued behind one running longer is taken back for a child that is idle.
+    public var pipelineWindow = 0.005
 
     public init(maxTasksPerChild: Int? = nil, maxMemoryPerChildKiB: Int? = nil, autoscale: (max: Int, min: Int)? = nil) {
         self.maxTasksPerChild = maxTasksPerChild
@@ -30,6 +37,7 @@ public struct ProcessPoolOptions: Sendable, Hashable {
         lhs.executable == rhs.executable && lhs.arguments == rhs.arguments && lhs.maxTasksPerChild == rhs.maxTasksPerChild
             && lhs.maxMemoryPerChildKiB == rhs.maxMemoryPerChildKiB && lhs.autoscale?.max == rhs.autoscale?.max
             && lhs.autoscale?.min == rhs.autoscale?.min && lhs.startTimeout == rhs.startTimeout && lhs.stopGrace == rhs.stopGrace
+            && lhs.queueDepth == rhs.queueDepth && lhs.pipelineWindow == rhs.pipelineWindow
     }
 
     public func hash(into hasher: inout Hasher) {

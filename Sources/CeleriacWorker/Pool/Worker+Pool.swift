@@ -20,11 +20,14 @@ extension Worker {
         }
     }
 
-    /// Requests started at once. With the process pool, one more per child waits in the pool
-    /// (not in a child: the first child to free up takes it, Celery's fair strategy), so a
-    /// child starts its next job as soon as it sends a result, while the worker stores that
-    /// result and acks; otherwise the slots.
-    var dispatchLimit: Int { pool == nil ? concurrency : concurrency * 2 }
+    /// Requests started at once. With the process pool, enough to fill each child's queue
+    /// (``ProcessPoolOptions/queueDepth``: a child goes on to its next job without waiting for
+    /// the parent) and one more per child waiting in the pool, so a child is topped up as soon
+    /// as it sends a result, while the worker stores that result and acks; otherwise the slots.
+    var dispatchLimit: Int {
+        guard let pool else { return concurrency }
+        return concurrency * (max(1, pool.options.queueDepth) + 1)
+    }
 
     /// Grows or shrinks the threads or children that run bodies (the async pool has none).
     func resizeBodyPool(to size: Int) async {

@@ -13,7 +13,10 @@ struct PoolFrameCodecTests {
     static let frames: [PoolFrame] = [
         .run(PoolJob(number: 1, context: context)),
         .run(PoolJob(number: UInt64.max, context: TaskContext(id: "", name: "demo.noop", args: []))),
-        .softLimit(job: 7),
+        .run(PoolJob(number: 2, context: TaskContext(id: "s", name: "demo.sleep", args: [1]), softLimit: 0.25)),
+        .stop(job: 7, signal: 15),
+        .stop(job: 8, signal: 0),
+        .skipped(job: 9),
         .ready(pid: 4_242),
         .result(job: 3, maxResidentKiB: 12_345, outcome: .succeeded(["a": [1, 2.5, nil]], runtime: 0.25)),
         .result(job: 4, maxResidentKiB: 0, outcome: .failed(ExceptionInfo(type: "DemoError", arguments: ["boom"], module: "celeriac.demo"),
@@ -60,7 +63,7 @@ struct PoolFrameCodecTests {
     }
 
     @Test func halfAFrameWaitsForTheRest() throws {
-        let bytes = PoolFrameCodec.encode(.softLimit(job: 1))
+        let bytes = PoolFrameCodec.encode(.stop(job: 1, signal: 9))
         var decoder = PoolFrameDecoder()
         decoder.append(bytes.prefix(6))
         #expect(try decoder.next() == nil)
@@ -72,8 +75,10 @@ struct PoolFrameCodecTests {
         ([0xff, 0xff, 0xff, 0xff], .badLength),
         ([0x74, 0x68, 0x69, 0x73], .badLength),  // "this…": text is not a length
         ([0, 0, 0, 1, 0x55], .unknownKind),
-        ([0, 0, 0, 2, 0x02, 1], .badPayload),  // soft limit with a 1-byte job
-        ([0, 0, 0, 10, 0x02, 0, 0, 0, 0, 0, 0, 0, 1, 9], .badPayload),  // trailing byte
+        ([0, 0, 0, 2, 0x02, 1], .badPayload),  // stop with a 1-byte job
+        ([0, 0, 0, 10, 0x02, 0, 0, 0, 0, 0, 0, 0, 1, 9], .badPayload),  // stop without its signal
+        ([0, 0, 0, 10, 0x83, 0, 0, 0, 0, 0, 0, 0, 1, 9], .badPayload),  // skipped with a trailing byte
+        ([0, 0, 0, 20, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xf0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 0x20], .badPayload),  // a soft limit of -infinity
         ([0, 0, 0, 12, 0x82, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], .badPayload),  // result cut short
     ])
     func garbageIsRefusedWithATypedError(bytes: [UInt8], code: PoolFrameError.Code) {
@@ -91,9 +96,21 @@ struct PoolFrameCodecTests {
         var body: [UInt8] = [0x82]
         PoolFrameCodec.append(UInt64(1), to: &body)
         PoolFrameCodec.append(UInt64(1), to: &body)
+        PoolFrameCodec.append((1.0).bitPattern, to: &body)
+        let head = body
+        body.append(1)
         body += Array(#"{"runtime": 1, "neither": true}"#.utf8)
         #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody(body[...]) }
-        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody(Array(body.prefix(17) + Array("{oops".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [1] + Array("{oops".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [0] + Array("[1,".utf8))[...]) }
+        #expect(throws: PoolFrameError.self) { try PoolFrameCodec.decodeBody((head + [7] + Array("null".utf8))[...]) }
+    }
+
+    @Test func theContextIsWrittenAsTheObjectItStandsFor() throws {
+        let job = PoolJob(number: 1, context: Self.context)
+        var direct: [UInt8] = []
+        job.writeContextJSON(into: &direct)
+        #expect(direct == JSONWriter.bytes(job.contextJSON))
     }
 
     @Test func workerLostReadsAsBilliardWritesIt() {
