@@ -104,10 +104,20 @@ def own_section_symbols(objects):
 
 
 def linked_objects(build_dir):
-    """The object files and static archives a release `celeriac` links."""
+    """The object files and static archives a release `celeriac` links: the package's objects, the
+    static Swift runtime and libstdc++'s archive (Package.swift links it statically)."""
     swift = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
     static = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(swift))), "lib", "swift_static", "linux")
-    return sorted(glob.glob(os.path.join(build_dir, "*.build", "*.o"))) + sorted(glob.glob(os.path.join(static, "*.a")))
+    return sorted(glob.glob(os.path.join(build_dir, "*.build", "*.o"))) + sorted(glob.glob(os.path.join(static, "*.a"))) + cxx_archive()
+
+
+def cxx_archive():
+    """libstdc++.a as the C++ compiler finds it (none when there is no g++)."""
+    try:
+        path = subprocess.run(["g++", "-print-file-name=libstdc++.a"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return []
+    return [path] if os.path.isabs(path) and os.path.exists(path) else []
 
 
 # ---------------------------------------------------------------------------------------------

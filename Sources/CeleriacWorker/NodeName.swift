@@ -27,8 +27,9 @@ public enum NodeName {
             case nil: result += "%"
             }
         }
-        // A name without `@` gets the host, as Celery does (`w1` → `w1@host`).
-        return result.contains("@") ? result : "\(result)@\(hostname)"
+        // A name without `@` gets the host, as Celery does (`w1` → `w1@host`). A character search:
+        // `contains("@")` would be Foundation's string search, through NSString and CoreFoundation.
+        return result.contains(Character("@")) ? result : "\(result)@\(hostname)"
     }
 
     /// `celeriac@<hostname>`.

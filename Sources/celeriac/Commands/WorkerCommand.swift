@@ -130,7 +130,7 @@ struct WorkerCommand: AsyncParsableCommand {
         case .process:
             var options = ProcessPoolOptions(maxTasksPerChild: maxTasksPerChild, maxMemoryPerChildKiB: maxMemoryPerChild)
             if let autoscale {
-                let parts = autoscale.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                let parts = autoscale.split(separator: ",").map { Int(Self.trimmingSpaces($0)) }
                 guard parts.count == 2, let high = parts[0], let low = parts[1] else {
                     throw usageError("--autoscale '\(autoscale)' is not MAX,MIN (two whole numbers)")
                 }
@@ -142,7 +142,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard CeleryLogHandler.level(named: loglevel) != nil else {
             throw usageError("--loglevel '\(loglevel)' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         }
-        configuration.queues = queues.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        configuration.queues = queues.split(separator: ",").map { Self.trimmingSpaces($0) }
         if let concurrency { configuration.concurrency = concurrency }
         let host = ProcessInfo.processInfo.hostName
         configuration.nodename = NodeName.expand(hostname ?? "celeriac@%h", hostname: host)
@@ -166,6 +166,16 @@ struct WorkerCommand: AsyncParsableCommand {
             throw usageError(error.description)
         }
         return configuration
+    }
+
+    /// `text` without leading and trailing blanks (tabs and Unicode space separators, what
+    /// `CharacterSet.whitespaces` holds). The standard library's own, not Foundation's
+    /// `trimmingCharacters(in:)`: that one goes through NSString and CharacterSet, and their pages
+    /// would be resident in every idle worker (issue #6).
+    static func trimmingSpaces(_ text: Substring) -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     func validate() throws {
