@@ -102,9 +102,11 @@ struct EnqueueScenario: AsyncParsableCommand {
         var rates: [Double] = []
         func measured(_ shape: String, _ total: Int, _ body: () async throws -> Void) async throws {
             let meter = CPUMeter(serverPID: serverPID)
+            let switches = EnqueueSwitches(serverPID: serverPID)
             let rate = try await BenchSupport.opsPerSecond(total, body)
             let cpu = meter.perOperation(total)
-            print("    \(shape): \(BenchSupport.format(rate)) msg/s, CPU per message: celeriac \(CPUMeter.format(cpu.client)), redis-server \(CPUMeter.format(cpu.server))")
+            let hops = switches.perOperation(total)
+            print("    \(shape): \(BenchSupport.format(rate)) msg/s, CPU per message: celeriac \(CPUMeter.format(cpu.client)), redis-server \(CPUMeter.format(cpu.server)); context switches per message: celeriac \(EnqueueSwitches.format(hops.client)), redis-server \(EnqueueSwitches.format(hops.server))")
             rates.append(rate)
         }
         try await measured("send loop (pooled connection)", count) {

@@ -62,11 +62,27 @@ public final class ResultBackend: Sendable {
     /// On a RESP3 connection the SUBSCRIBE and the GET go out together on the subscriber's
     /// connection, which runs them in order (one round trip); published states resume the
     /// waiting task straight from the subscriber's event loop.
+    ///
+    /// Awaited from Swift's global pool, the wait runs on the subscriber connection's event
+    /// loop (as a task executor preference): the write, the reply, the timer, a published
+    /// state and the UNSUBSCRIBE are all handled on that thread, with one hop there instead of
+    /// a hand-over and a wake-up of a pool thread for each step.
     public func waitForReady(_ taskID: String, timeout: Double?) async throws -> ResultMeta {
         let channel = ResultMeta.key(forTaskID: taskID)
         let waiter = ResultWaiter()
         let subscriber = register(waiter, channel: channel)
         defer { unregister(waiter, channel: channel, subscriber: subscriber) }
+        if MultiThreadedEventLoopGroup.currentEventLoop == nil, let executor = subscriber.loopExecutor {
+            return try await withTaskExecutorPreference(executor) {
+                try await wait(for: taskID, channel: channel, waiter: waiter, subscriber: subscriber, timeout: timeout)
+            }
+        }
+        return try await wait(for: taskID, channel: channel, waiter: waiter, subscriber: subscriber, timeout: timeout)
+    }
+
+    /// The wait of ``waitForReady(_:timeout:)`` once the waiter is registered.
+    private func wait(for taskID: String, channel: String, waiter: ResultWaiter, subscriber: RedisSubscriber,
+                      timeout: Double?) async throws -> ResultMeta {
         if let meta = try await subscribeAndRead(channel, taskID: taskID, subscriber: subscriber), meta.status.isReady { return meta }
         var timer: Scheduled<Void>?
         if let timeout {
@@ -115,6 +131,12 @@ public final class ResultBackend: Sendable {
     /// timed-out or cancelled wait leaves nothing behind).
     var waiterCount: Int {
         state.withLockedValue { state in state.waiters.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// The executor waits run on (the subscriber's connection's loop), once that connection
+    /// is up; nil before (for tests: which path a wait takes).
+    var waitExecutor: RedisEventLoopExecutor? {
+        state.withLockedValue { $0.subscriber }?.loopExecutor
     }
 
     private func register(_ waiter: ResultWaiter, channel: String) -> RedisSubscriber {

@@ -75,7 +75,7 @@ public final class RedisClient: RedisCommandSending {
     /// concurrent tasks there still pipeline on it. Work that blocks or computes for long must
     /// not run there: it would hold up the loop's I/O.
     public func loopExecutor() async throws(RedisError) -> RedisEventLoopExecutor {
-        RedisEventLoopExecutor(eventLoop: try await pooledConnection().eventLoop)
+        try await pooledConnection().taskExecutor
     }
 
     /// Sends a command on the next pooled connection (connecting first if needed, for at

@@ -19,6 +19,9 @@ public final class RedisConnection: RedisCommandSending {
     public let protocolVersion: RESPVersion
     /// The event loop the channel runs on.
     public let eventLoop: any EventLoop
+    /// An executor on ``eventLoop``, made once: a send that runs under it as a task executor
+    /// preference takes no allocation for it (see ``RedisEventLoopExecutor``).
+    public let taskExecutor: RedisEventLoopExecutor
     let channel: any Channel
     private let handler: NIOLoopBound<RedisChannelHandler>
     private let commandTimeout: TimeAmount
@@ -28,6 +31,7 @@ public final class RedisConnection: RedisCommandSending {
         self.protocolVersion = protocolVersion
         self.channel = channel
         eventLoop = channel.eventLoop
+        taskExecutor = RedisEventLoopExecutor(eventLoop: channel.eventLoop)
         self.handler = handler
         self.commandTimeout = commandTimeout
     }

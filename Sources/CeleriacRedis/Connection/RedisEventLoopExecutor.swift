@@ -23,8 +23,3 @@ public final class RedisEventLoopExecutor: TaskExecutor {
         }
     }
 }
-
-extension RedisConnection {
-    /// An executor on this connection's event loop; see ``RedisEventLoopExecutor``.
-    public var taskExecutor: RedisEventLoopExecutor { RedisEventLoopExecutor(eventLoop: eventLoop) }
-}

@@ -120,6 +120,14 @@ public final class RedisSubscriber: Sendable {
         }
     }
 
+    /// The executor of the subscriber's connection's event loop, while a connection is up:
+    /// a task run under it (`withTaskExecutorPreference`) writes ``subscribe(_:thenSend:)`` and
+    /// unsubscribes inline and is resumed on that loop by its reply and by the messages the
+    /// loop parses, with no hop to Swift's global pool and back for each.
+    public var loopExecutor: RedisEventLoopExecutor? {
+        router.state.withLockedValue { state in state.closed ? nil : state.current?.taskExecutor }
+    }
+
     /// Unsubscribes without waiting for the server's confirmation: the channels leave the set
     /// at once (no reconnect subscribes them again) and UNSUBSCRIBE is written if a connection
     /// is up. For callers that only stop listening and have nothing to wait for.
