@@ -15,6 +15,9 @@ public enum ExecutionOutcome: Sendable, Hashable {
     case terminated(signal: Int32, runtime: Double)
     /// The process pool's child running it died on its own (Celery's `WorkerLostError`).
     case workerLost(ExceptionInfo, runtime: Double)
+    /// Revoked (without `terminate`) while the process pool held it queued in a child, before
+    /// its body started: it never ran.
+    case withdrawn
 
     /// Seconds the run took.
     public var runtime: Double {
@@ -22,6 +25,8 @@ public enum ExecutionOutcome: Sendable, Hashable {
         case .succeeded(_, let runtime), .failed(_, _, let runtime), .retry(_, let runtime),
             .timeLimitExceeded(_, _, let runtime), .terminated(_, let runtime), .workerLost(_, let runtime):
             return runtime
+        case .withdrawn:
+            return 0
         }
     }
 }

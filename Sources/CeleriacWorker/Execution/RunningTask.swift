@@ -12,6 +12,7 @@ public final class RunningTask: @unchecked Sendable {
     private var reason: StopReason?
     private var work: Task<Void, Never>?
     private var observer: (@Sendable (StopReason) -> Void)?
+    private var withdrawer: (@Sendable () -> Void)?
     /// The task that runs the body in its own task (``TaskRunner/runInline(_:context:handle:)``),
     /// given by whoever created it; cancellable only between ``arm()`` and ``disarm()``, so that
     /// a stop before or after the body never cancels the acks and result writes around it.
@@ -85,6 +86,23 @@ public final class RunningTask: @unchecked Sendable {
         }
         observer = body
         lock.unlock()
+    }
+
+    /// Calls `body` when a plain revoke (``withdraw()``) reaches the task: the process pool
+    /// drops it if a child holds it queued and has not started it.
+    func onWithdraw(_ body: @escaping @Sendable () -> Void) {
+        lock.lock()
+        withdrawer = body
+        lock.unlock()
+    }
+
+    /// A plain revoke (no `terminate`) of a task handed to its pool: one that has not started
+    /// yet does not run; a running body is not touched.
+    public func withdraw() {
+        lock.lock()
+        let notify = reason == nil ? withdrawer : nil
+        lock.unlock()
+        notify?()
     }
 
     /// Cancels the task as `revoke --terminate` does; the task sees `CancellationError`.

@@ -23,6 +23,12 @@ extension ExecutionOutcome {
             let info = ExceptionInfo.timeLimitExceeded(.double(hard))
             object["error"] = info.jsonValue
             object["traceback"] = .string(info.pythonTraceback(task: "child"))
+        case .withdrawn:
+            // Decided by the parent, never sent by a child; written as a termination without a
+            // signal so the switch stays total.
+            let info = ExceptionInfo(type: "Terminated", arguments: [.integer(0)], module: "billiard.exceptions")
+            object["error"] = info.jsonValue
+            object["traceback"] = .string(info.pythonTraceback(task: "child"))
         case .terminated(let signal, _):
             let info = ExceptionInfo(type: "Terminated", arguments: [.integer(Int(signal))], module: "billiard.exceptions")
             object["error"] = info.jsonValue

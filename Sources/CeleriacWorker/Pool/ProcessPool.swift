@@ -32,9 +32,11 @@ import Glibc
 /// next waiting ones to the child at once.
 public final class ProcessPool: Sendable {
     /// Why a job is being stopped by the parent.
-    enum StopCause {
+    enum StopCause: Equatable {
         case hardLimit(Double)
         case terminate(Int32)
+        /// A plain revoke: the job is dropped if it has not started; a running one goes on.
+        case withdraw
     }
 
     /// A job handed to the pool and not finished.
@@ -159,6 +161,7 @@ public final class ProcessPool: Sendable {
                 guard case .terminate(let signal) = reason else { return }
                 self?.stop(job: number, cause: .terminate(signal))
             }
+            handle.onWithdraw { [weak self] in self?.stop(job: number, cause: .withdraw) }
         }
         return outcome
     }
@@ -166,10 +169,15 @@ public final class ProcessPool: Sendable {
     /// The child a new job goes to: one that holds fewer jobs than the others (the fewest
     /// writes among equals, Celery's fair strategy), below the queue depth and its recycling
     /// count, and idle or running a job that started within the pipeline window.
+    ///
+    /// Nothing is queued behind a job with a hard limit: the parent kills the child when the
+    /// limit passes, and the job may have ended just before (its result on its way), so a job
+    /// queued behind it could be killed part-way and would have to run again from the start.
     func takerOfNewJob(in state: State) -> Int? {
         var best: PoolProcess?
         var now: ContinuousClock.Instant?
-        for child in state.children.values where child.state == .ready && !child.draining && room(child) > 0 {
+        for child in state.children.values where child.state == .ready && !child.draining && room(child) > 0
+            && !child.jobs.contains(where: { state.jobs[$0]?.hardLimit != nil }) {
             if let current = best {
                 guard child.jobs.count < current.jobs.count || (child.jobs.count == current.jobs.count && child.writes < current.writes)
                 else { continue }
@@ -229,7 +237,8 @@ public final class ProcessPool: Sendable {
     /// just ends.
     func stop(job number: UInt64, cause: StopCause) {
         let (ended, flushChild): ((CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)?, Int?) = state.withLock { state in
-            guard let job = state.jobs[number], job.cause == nil else { return (nil, nil) }
+            // A withdrawal that came too late (the job had started) gives way to a real stop.
+            guard let job = state.jobs[number], job.cause == nil || job.cause == .withdraw else { return (nil, nil) }
             guard let id = job.child else {
                 state.jobs[number] = nil
                 state.pending.removeAll { $0 == number }
@@ -249,6 +258,15 @@ public final class ProcessPool: Sendable {
             case .terminate(let signal):
                 state.children[id]?.outbox.append(contentsOf: PoolFrameCodec.encode(.stop(job: number, signal: signal)))
                 return (nil, id)
+            case .withdraw:
+                guard child.jobs.first != number else {
+                    state.jobs[number]?.cause = nil
+                    return (nil, nil)
+                }
+                // Signal 0: the child drops it if still queued (answering `skipped`), else
+                // lets it run.
+                state.children[id]?.outbox.append(contentsOf: PoolFrameCodec.encode(.stop(job: number, signal: 0)))
+                return (nil, id)
             }
         }
         if let (continuation, outcome) = ended { continuation.resume(returning: outcome) }
@@ -259,6 +277,7 @@ public final class ProcessPool: Sendable {
         switch cause {
         case .hardLimit(let limit): return .timeLimitExceeded(hardLimit: limit, abandoned: false, runtime: runtime)
         case .terminate(let signal): return .terminated(signal: signal, runtime: runtime)
+        case .withdraw: return .withdrawn
         }
     }
 

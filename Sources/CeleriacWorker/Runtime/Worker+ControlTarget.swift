@@ -124,7 +124,12 @@ extension Worker: ControlTarget {
             Task { await updatePrefetch() }
         }
         saveStateDB()
-        guard terminate else { return [] }
+        guard terminate else {
+            // The process pool may hold an "active" task queued in a child, not started: it
+            // must not run (Celery checks revocation before a task starts).
+            for entry in active.values where wanted.contains(entry.request.id) { entry.handle.withdraw() }
+            return []
+        }
         let number = Self.signalNumber(signal)
         var terminated: [String] = []
         for entry in active.values where wanted.contains(entry.request.id) {

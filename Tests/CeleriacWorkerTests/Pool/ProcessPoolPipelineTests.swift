@@ -85,7 +85,7 @@ struct ProcessPoolPipelineTests {
         await pool.stop()
     }
 
-    @Test func aHardLimitKillLeavesTheJobsQueuedBehindItToAnotherChild() async throws {
+    @Test func nothingIsQueuedBehindAJobWithAHardLimitAndTheJobsWaitingRunAfterTheKill() async throws {
         let pool = await Self.pool()
         let spinID = "spin-\(UUID().uuidString)"
         async let spin = Self.run(pool, "celeriac.fault.spin", id: spinID, hardLimit: 1)
@@ -93,7 +93,9 @@ struct ProcessPoolPipelineTests {
         async let first = Self.run(pool, "demo.echo", [1])
         async let second = Self.run(pool, "demo.echo", [2])
         try await Self.holding(pool, 3)
-        #expect(pool.state.withLock { $0.children.values.first?.jobs.count } == 3, "both queued in the spinning child")
+        // A kill at the limit could otherwise catch a job that started just after the spin ended.
+        #expect(pool.state.withLock { $0.children.values.first?.jobs.count } == 1, "only the spin is in the child")
+        #expect(pool.state.withLock { $0.pending.count } == 2, "the others wait in the parent")
         guard case .timeLimitExceeded(let limit, _, _) = await spin else {
             Issue.record("the spin was not ended by its hard limit")
             await pool.stop()
@@ -103,6 +105,30 @@ struct ProcessPoolPipelineTests {
         #expect(Self.echoed(await first) == 1)
         #expect(Self.echoed(await second) == 2)
         #expect(!pool.pids.contains(child), "the killed child was replaced")
+        await pool.stop()
+    }
+
+    @Test func aPlainRevokeDropsAQueuedJobAndLeavesTheRunningOneAlone() async throws {
+        let pool = await Self.pool()
+        let sleepID = "sleep-\(UUID().uuidString)"
+        let running = RunningTask()
+        async let sleeper = Self.run(pool, "demo.sleep", [1], id: sleepID, handle: running)
+        _ = try await Self.runningPID(pool, sleepID)
+        let queued = RunningTask()
+        async let dropped = Self.run(pool, "demo.echo", ["x"], handle: queued)
+        async let kept = Self.run(pool, "demo.echo", ["y"])
+        try await Self.holding(pool, 3)
+        #expect(pool.state.withLock { $0.children.values.first?.jobs.count } == 3, "both queued in the sleeping child")
+        running.withdraw()
+        queued.withdraw()
+        #expect(await dropped == .withdrawn)
+        guard case .succeeded = await sleeper else {
+            Issue.record("the running sleep was stopped by a plain revoke")
+            await pool.stop()
+            return
+        }
+        // `withdrawn` comes only from the child's `skipped`: it dropped the job unstarted.
+        #expect(Self.echoed(await kept) == "y")
         await pool.stop()
     }
 

@@ -118,20 +118,25 @@ struct ProcessPoolWorkerTests {
                 let third = try await pool.poolPIDs()
                 return third.count == 1 && third != second && third != first
             }
-            #expect(pool.worker.log.contains("it ran 2 tasks (max 2)"))
+            try await eventually("the replacement logged") { pool.worker.log.contains("it ran 2 tasks (max 2)") }
         }
     }
 
     @Test func aChildPastMaxMemoryPerChildIsReplacedAfterItsTask() async throws {
         // 1 KiB: every child is past it after its first task.
         try await ProcessPoolHarness.with(["-c", "1", "--max-memory-per-child", "1"]) { pool in
-            let first = try await pool.poolPIDs()
+            var first: [Int64] = []
+            try await eventually("the first child") {
+                first = try await pool.poolPIDs()
+                return first.count == 1
+            }
             #expect(try await pool.app.producer.send("demo.add", args: [2, 2]).get(timeout: 30) == 4)
             try await eventually("a new child after one task") {
                 let now = try await pool.poolPIDs()
                 return now.count == 1 && now != first
             }
-            #expect(pool.worker.log.contains("its resident memory reached"))
+            // The worker's log reaches the test through a pipe, after the change it reports.
+            try await eventually("the replacement logged") { pool.worker.log.contains("its resident memory reached") }
             #expect(try await pool.app.producer.send("demo.add", args: [3, 3]).get(timeout: 30) == 6)
         }
     }
