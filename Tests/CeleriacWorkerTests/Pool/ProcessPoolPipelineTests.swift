@@ -46,7 +46,8 @@ struct ProcessPoolPipelineTests {
         return outcome
     }
 
-    /// Waits until task `id` runs in a child; returns that child's pid.
+    /// Waits until task `id` runs in a child; returns that child's pid. The tests' sleeps last
+    /// seconds: a loaded CI box can starve this poll for a good part of a second.
     static func runningPID(_ pool: ProcessPool, _ id: String) async throws -> Int {
         var pid: Int?
         try await eventually("task \(id) runs in a child") {
@@ -112,7 +113,7 @@ struct ProcessPoolPipelineTests {
         let pool = await Self.pool()
         let sleepID = "sleep-\(UUID().uuidString)"
         let running = RunningTask()
-        async let sleeper = Self.run(pool, "demo.sleep", [1], id: sleepID, handle: running)
+        async let sleeper = Self.run(pool, "demo.sleep", [3], id: sleepID, handle: running)
         _ = try await Self.runningPID(pool, sleepID)
         let queued = RunningTask()
         async let dropped = Self.run(pool, "demo.echo", ["x"], handle: queued)
@@ -157,7 +158,7 @@ struct ProcessPoolPipelineTests {
     @Test func aJobStoppedWhileQueuedInAChildNeverRuns() async throws {
         let pool = await Self.pool()
         let sleepID = "sleep-\(UUID().uuidString)"
-        async let sleeper = Self.run(pool, "demo.sleep", [1.5], id: sleepID)
+        async let sleeper = Self.run(pool, "demo.sleep", [3], id: sleepID)
         let child = try await Self.runningPID(pool, sleepID)
         // Were it to run, it would kill its child.
         let handle = RunningTask()
@@ -186,7 +187,7 @@ struct ProcessPoolPipelineTests {
     @Test func aChildThatCrashesFailsItsJobAndTheQueuedOnesRunElsewhere() async throws {
         let pool = await Self.pool()
         let sleepID = "sleep-\(UUID().uuidString)"
-        async let sleeper = Self.run(pool, "demo.sleep", [0.5], id: sleepID)
+        async let sleeper = Self.run(pool, "demo.sleep", [3], id: sleepID)
         let child = try await Self.runningPID(pool, sleepID)
         async let crash = Self.run(pool, "celeriac.fault.abort")
         try await Self.holding(pool, 2)

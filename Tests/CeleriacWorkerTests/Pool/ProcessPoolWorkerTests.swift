@@ -81,6 +81,26 @@ struct ProcessPoolWorkerTests {
         }
     }
 
+    @Test func aPlainRevokeOfATaskThePoolHoldsKeepsItFromRunning() async throws {
+        try await ProcessPoolHarness.with(["-c", "1"]) { pool in
+            let sleeper = try await pool.app.producer.send("demo.sleep", args: [2])
+            _ = try await pool.runningPID(sleeper.id)
+            // The pool takes more tasks than it has children: the add is handed to it at once
+            // and waits there behind the sleep, already "active" for the worker.
+            let add = try await pool.app.producer.send("demo.add", args: [2, 2])
+            try await eventually("the add is handed to the pool") {
+                let active = try await pool.control(.active(safe: nil))?.arrayValue ?? []
+                return active.contains { $0["id"]?.stringValue == add.id }
+            }
+            _ = try await pool.control(.revoke(taskIDs: [add.id], terminate: false, signal: "SIGTERM"))
+            let meta = try await pool.finalMeta(add, timeout: 30)
+            #expect(meta.status == .revoked, "the revoked add ran: \(meta.status)")
+            #expect(meta.exception == .taskRevoked("revoked"))
+            // The running sleep was left alone.
+            #expect(try await pool.finalMeta(sleeper, timeout: 30).status == .success)
+        }
+    }
+
     @Test func poolGrowAndShrinkChangeStats() async throws {
         try await ProcessPoolHarness.with(["-c", "1"]) { pool in
             let first = try await pool.stats()
