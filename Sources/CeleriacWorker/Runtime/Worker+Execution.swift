@@ -87,13 +87,7 @@ extension Worker {
             let fate = acksLate ? "its message goes back to the queue" : "its message was acked early and is not requeued"
             logger.warning("Task \(request.name)[\(request.id)] cancelled by the shutdown; \(fate)")
         case .withdrawn:
-            logger.info("Discarding revoked task: \(request.name)[\(request.id)] (the pool held it, not started)")
-            await storeRevoked(request, reason: "revoked")
-            if acksLate { await ack(request) }
-            if switches.taskEventsEnabled {
-                await events.buffer(.taskRevoked, fields: EventFields.taskRevoked(uuid: request.id, terminated: false,
-                                                                                  signum: nil, expired: false))
-            }
+            await discard(request, expired: false, acked: !acksLate)
         case .terminated(let signal, _):
             logger.warning("Task \(request.name)[\(request.id)] terminated (signal \(signal))")
             await storeRevoked(request, reason: "terminated")

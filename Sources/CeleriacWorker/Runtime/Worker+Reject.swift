@@ -12,14 +12,16 @@ extension Worker {
         Task { await self.discard(request, expired: expired) }
     }
 
-    nonisolated func discard(_ request: TaskRequest, expired: Bool) async {
+    /// `acked`: its message was acked already (early ack before it went to the process pool,
+    /// which then dropped it unstarted), so no second ack is sent.
+    nonisolated func discard(_ request: TaskRequest, expired: Bool, acked: Bool = false) async {
         logger.info("Discarding \(expired ? "expired" : "revoked") task: \(request.name)[\(request.id)]")
         await storeRevoked(request, reason: expired ? "expired" : "revoked")
         if switches.taskEventsEnabled {
             await events.buffer(.taskRevoked, fields: EventFields.taskRevoked(uuid: request.id, terminated: false, signum: nil,
                                                                               expired: expired))
         }
-        await ack(request)
+        if !acked { await ack(request) }
     }
 
     /// An unregistered task name: rejected without requeue, FAILURE `NotRegistered` stored,
