@@ -284,6 +284,14 @@ public actor Consumer {
         forget(delivery.deliveryTag)
     }
 
+    /// ``settled(_:)`` for several deliveries: one hop for a batch of tasks that started together.
+    public func settled(_ deliveries: [Delivery]) {
+        for delivery in deliveries {
+            unrecorded[delivery.deliveryTag] = nil
+            forget(delivery.deliveryTag)
+        }
+    }
+
     /// Records a delivery handed out unrecorded now, rather than at the next poll (or waits for
     /// its record in flight): for a task that holds its message unacked while it runs (late
     /// ack), so that it is recorded before the body starts. Nothing to do for the rest. On
@@ -372,6 +380,17 @@ public actor Consumer {
             try await transport.ack(tag: delivery.deliveryTag)
         }
         forget(delivery.deliveryTag)
+    }
+
+    /// Acks several deliveries in one write (a batch of tasks that started together).
+    public func ack(_ deliveries: [Delivery]) async throws(RedisError) {
+        var tags: [String] = []
+        tags.reserveCapacity(deliveries.count)
+        for delivery in deliveries where await claimUnrecorded(delivery.deliveryTag) == nil {
+            tags.append(delivery.deliveryTag)
+        }
+        try await transport.ack(tags: tags)
+        for delivery in deliveries { forget(delivery.deliveryTag) }
     }
 
     /// Lets go of a delivery without acking it: it stays in `unacked` on the broker and the

@@ -45,19 +45,23 @@ public final class KombuTransport: Sendable {
         self.restoreLimit = restoreLimit
         self.logger = logger
         acks = GroupCommit(limit: 512) { tags in
-            // HDEL then ZREM in one write, without kombu's MULTI/EXEC: half the commands per
-            // batch (redis-server's work per ack). Each command is atomic; between the two,
-            // the restore script finds the index entry without its message and only drops
-            // the entry (as it does for any stale index entry), so nothing is requeued. If
-            // only the HDEL got through, the caller's retry (or the next restore round)
-            // removes the entry left in the index.
-            let replies = await client.pipeline([
-                RedisCommand(["HDEL", KombuTransport.unackedKey] + tags),
-                RedisCommand(["ZREM", KombuTransport.unackedIndexKey] + tags),
-            ])
-            for case .failure(let error) in replies { return tags.map { _ in .failure(error) } }
+            if let error = await Self.sendAcks(tags, client: client) { return tags.map { _ in .failure(error) } }
             return tags.map { _ in .success(()) }
         }
+    }
+
+    /// HDEL then ZREM in one write, without kombu's MULTI/EXEC: half the commands per batch
+    /// (redis-server's work per ack). Each command is atomic; between the two, the restore
+    /// script finds the index entry without its message and only drops the entry (as it does
+    /// for any stale index entry), so nothing is requeued. If only the HDEL got through, the
+    /// caller's retry (or the next restore round) removes the entry left in the index.
+    private static func sendAcks(_ tags: [String], client: RedisClient) async -> RedisError? {
+        let replies = await client.pipeline([
+            RedisCommand(["HDEL", KombuTransport.unackedKey] + tags),
+            RedisCommand(["ZREM", KombuTransport.unackedIndexKey] + tags),
+        ])
+        for case .failure(let error) in replies { return error }
+        return nil
     }
 
     // MARK: Declaring
@@ -245,6 +249,12 @@ public final class KombuTransport: Sendable {
     /// another is in flight go together in the next pair (one HDEL and one ZREM with every tag).
     public func ack(tag: String) async throws(RedisError) {
         try await acks.submit(tag).get()
+    }
+
+    /// Acks several messages in one write (a caller that holds a batch already).
+    public func ack(tags: [String]) async throws(RedisError) {
+        guard !tags.isEmpty else { return }
+        if let error = await Self.sendAcks(tags, client: client) { throw error }
     }
 
     /// Puts an unacked message back: `HGET unacked tag`, then one script that — only if the

@@ -62,6 +62,15 @@ public enum TaskRunner {
         return outcome(of: finished, runtime: started.secondsUntilNow, handle: handle, context: context)
     }
 
+    /// Runs a body that never suspends (``TaskRegistry/register(_:options:synchronous:)``) right
+    /// here: nothing to race, nothing to cancel while it runs.
+    public static func runSynchronous(_ body: SynchronousTaskHandler, context: TaskContext, handle: RunningTask) -> ExecutionOutcome {
+        let started = ContinuousClock.now
+        let finished: Result<JSONValue, any Error>
+        do { finished = .success(try body(context)) } catch { finished = .failure(error) }
+        return outcome(of: finished, runtime: started.secondsUntilNow, handle: handle, context: context)
+    }
+
     /// The outcome of a body that ended (returned or threw) after `runtime` seconds.
     static func outcome(of finished: Result<JSONValue, any Error>, runtime: Double, handle: RunningTask,
                         context: TaskContext) -> ExecutionOutcome

@@ -16,6 +16,8 @@ public struct ResultWriter: Sendable {
     /// `result_expires` in seconds; nil or 0 means no expiry.
     public let expires: Double?
     private let batches: GroupCommit<Write, Verdict>
+    /// The script's TTL argument (empty: no expiry).
+    private let ttl: RedisArgument
 
     /// One result to write.
     struct Write: Sendable {
@@ -38,7 +40,8 @@ public struct ResultWriter: Sendable {
         self.client = client
         self.expires = expires
         let ttl: RedisArgument = expires.flatMap { $0 > 0 ? .integer(Int64($0)) : nil } ?? .string("")
-        batches = GroupCommit(limit: 256) { writes in
+        self.ttl = ttl
+        batches = GroupCommit(limit: Self.batchLimit) { writes in
             await Self.write(writes, ttl: ttl, client: client)
         }
     }
@@ -59,6 +62,40 @@ public struct ResultWriter: Sendable {
             return try await storeChecked(key: key, bytes: bytes)
         }
     }
+
+    /// Stores many results at once, each unless a SUCCESS is already stored for its task: one
+    /// script call per ``batchLimit`` results, sent at once rather than through the batcher (the
+    /// caller has its batch already). Returns, in order, whether each was written.
+    @discardableResult
+    public func store(_ metas: [(meta: ResultMeta, taskID: String)]) async throws(RedisError) -> [Bool] {
+        var written: [Bool] = []
+        written.reserveCapacity(metas.count)
+        var start = 0
+        while start < metas.count {
+            let chunk = metas[start..<min(metas.count, start + Self.batchLimit)]
+            let writes = chunk.map { Write(key: ResultMeta.key(forTaskID: $0.taskID), value: $0.meta.encoded()) }
+            let verdicts = await Self.write(writes, ttl: ttl, client: client)
+            for (write, verdict) in zip(writes, verdicts) {
+                switch try verdict.get() {
+                case .stored:
+                    written.append(true)
+                case .successExists:
+                    written.append(false)
+                case .undecided(let existing):
+                    if let stored = try? ResultMeta.decode(existing), stored.status == .success {
+                        written.append(false)
+                    } else {
+                        written.append(try await storeChecked(key: write.key, bytes: write.value))
+                    }
+                }
+            }
+            start += Self.batchLimit
+        }
+        return written
+    }
+
+    /// The most results one script call stores.
+    static let batchLimit = 256
 
     /// Celery's own sequence (`GET`, then `MULTI; SETEX; PUBLISH; EXEC`), for a stored value
     /// the script could not judge.

@@ -22,7 +22,7 @@ extension Worker {
                     case .success(let delivery):
                         do {
                             let message = try TaskMessage.decode(envelope: delivery.envelope)
-                            await accept(delivery, message: message)
+                            await accept(delivery, message: message, dispatching: false)
                         } catch {
                             await rejectMalformed(delivery, reason: "\(error)")
                         }
@@ -32,6 +32,8 @@ extension Worker {
                         break
                     }
                 }
+                // Once for the whole batch: the requests that start now start together.
+                dispatch()
             } catch ConsumerError.closed {
                 break
             } catch {
@@ -46,8 +48,9 @@ extension Worker {
     }
 
     /// A decoded task message: unregistered, revoked or expired ones are discarded; the rest
-    /// are announced (`task-received`) and held for their ETA or queued for a slot.
-    func accept(_ delivery: Delivery, message: TaskMessage) async {
+    /// are announced (`task-received`) and held for their ETA or queued for a slot, and started
+    /// at once unless the caller dispatches after a batch of them (`dispatching` false).
+    func accept(_ delivery: Delivery, message: TaskMessage, dispatching: Bool = true) async {
         let now = Self.now()
         guard let task = registry[message.task] else {
             await rejectUnregistered(delivery, message: message)
@@ -74,7 +77,7 @@ extension Worker {
             return
         }
         reserved.append(request)
-        dispatch()
+        if dispatching { dispatch() }
     }
 
     /// Starts as many reserved requests as there are free slots, skipping task types that have
@@ -86,7 +89,8 @@ extension Worker {
         var index = 0
         var earliestToken: Double?
         var limitedTypes: Set<String> = []
-        while active.count < dispatchLimit, index < reserved.count {
+        var batch: [TaskRequest] = []
+        while active.count + batch.count < dispatchLimit, index < reserved.count {
             let name = reserved[index].name
             if limitedTypes.contains(name) {
                 index += 1
@@ -105,9 +109,20 @@ extension Worker {
                     continue
                 }
             }
+            let batched = runsInBatch(reserved[index])
+            if batched, batchesRunning >= batchRunnerLimit {
+                // Waits for a running batch to end, to start with the others freed by then.
+                index += 1
+                continue
+            }
             let request = reserved.remove(at: index)
-            begin(request, now: now)
+            if batched {
+                batch.append(request)
+            } else {
+                begin(request, now: now)
+            }
         }
+        if !batch.isEmpty { beginBatch(batch, now: now) }
         if let earliestToken { armRateWake(after: earliestToken) }
     }
 
@@ -152,11 +167,25 @@ extension Worker {
 
     /// Frees the slot of a finished request, counts it, and starts the next ones.
     func finished(_ request: TaskRequest) {
+        count(request)
+        startNextOrDrain()
+    }
+
+    /// Frees the slots of finished requests, counts them, and starts the next ones.
+    func finished(_ requests: [TaskRequest]) {
+        for request in requests { count(request) }
+        startNextOrDrain()
+    }
+
+    private func count(_ request: TaskRequest) {
         active[request.delivery.deliveryTag] = nil
         processed += 1
         if totals[request.name] == nil { totalsOrder.append(request.name) }
         totals[request.name, default: 0] += 1
         remember(request.info(hostname: nodename, workerPID: nil))
+    }
+
+    private func startNextOrDrain() {
         if phase == .running {
             dispatch()
         } else if active.isEmpty {

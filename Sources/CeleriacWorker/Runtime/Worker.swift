@@ -54,6 +54,10 @@ public actor Worker {
     var totals: [String: Int] = [:]
     var totalsOrder: [String] = []
     var processed = 0
+    /// Batches of synchronous bodies running now (``beginBatch(_:now:)``).
+    var batchesRunning = 0
+    /// Batches started and the requests they held, since the worker started.
+    var batchTotals = (batches: 0, requests: 0)
     var phase: Phase = .created
     var loops: [Task<Void, Never>] = []
     /// The remote-control server while the worker runs.

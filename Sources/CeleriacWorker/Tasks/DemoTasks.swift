@@ -21,21 +21,21 @@ struct OperandError: Error, CeleryException, CustomStringConvertible {
 public enum DemoTasks {
     /// Registers every demo task into `registry`.
     public static func register(into registry: inout TaskRegistry) {
-        registry.register("demo.add") { task in
+        registry.register("demo.add", synchronous: { task in
             try PythonArithmetic.add(try task.argument(0, "x"), try task.argument(1, "y"))
-        }
-        registry.register("demo.mul") { task in
+        })
+        registry.register("demo.mul", synchronous: { task in
             try PythonArithmetic.multiply(try task.number(0, "x"), try task.number(1, "y"))
-        }
-        registry.register("demo.xsum") { task in
+        })
+        registry.register("demo.xsum", synchronous: { task in
             guard case .array(let numbers) = try task.argument(0, "numbers") else {
                 throw TaskArgumentError(task: task.name, argument: "numbers", problem: "must be a list")
             }
             return try numbers.reduce(JSONValue.int(0)) { try PythonArithmetic.add($0, $1) }
-        }
-        registry.register("demo.echo") { task in
+        })
+        registry.register("demo.echo", synchronous: { task in
             .object(JSONObject([("args", .array(task.args)), ("kwargs", .object(task.kwargs))]))
-        }
+        })
         registry.register("demo.sleep") { task in
             let seconds = try task.number(0, "seconds")
             let duration = seconds.numberValue ?? 0
@@ -43,17 +43,17 @@ public enum DemoTasks {
             try await Task.sleep(nanoseconds: UInt64(max(0, duration) * 1_000_000_000))
             return seconds
         }
-        registry.register("demo.fail") { task in
+        registry.register("demo.fail", synchronous: { task in
             throw DemoError(message: try task.string(0, "message"))
-        }
-        registry.register("demo.flaky", options: TaskOptions(maxRetries: 20)) { task in
+        })
+        registry.register("demo.flaky", options: TaskOptions(maxRetries: 20), synchronous: { task in
             guard let failures = try task.number(0, "failures").intValue else {
                 throw TaskArgumentError(task: task.name, argument: "failures", problem: "must be an integer")
             }
             if task.retries < failures { throw task.retry(countdown: 0.1) }
             return .int(Int64(task.retries))
-        }
-        registry.register("demo.noop") { _ in .null }
+        })
+        registry.register("demo.noop", synchronous: { _ in .null })
     }
 
     /// A registry holding just the demo tasks.

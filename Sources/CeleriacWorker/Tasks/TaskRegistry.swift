@@ -3,16 +3,31 @@ import CeleriacProtocol
 /// The body of a task: takes its context, returns its JSON result.
 public typealias TaskHandler = @Sendable (TaskContext) async throws -> JSONValue
 
+/// The body of a task that never suspends (no `await` in it): pure computation on its
+/// arguments. The worker may run several such bodies one after another in one task, with their
+/// acks, results and events written together (``TaskRegistry/register(_:options:synchronous:)``).
+public typealias SynchronousTaskHandler = @Sendable (TaskContext) throws -> JSONValue
+
 /// A registered task type.
 public struct RegisteredTask: Sendable {
     public var name: String
     public var options: TaskOptions
     public var handler: TaskHandler
+    /// The same body, when it was registered as one that never suspends.
+    public var synchronousHandler: SynchronousTaskHandler?
 
     public init(name: String, options: TaskOptions = TaskOptions(), handler: @escaping TaskHandler) {
         self.name = name
         self.options = options
         self.handler = handler
+    }
+
+    /// A task whose body never suspends.
+    public init(name: String, options: TaskOptions = TaskOptions(), synchronous body: @escaping SynchronousTaskHandler) {
+        self.name = name
+        self.options = options
+        handler = { context in try body(context) }
+        synchronousHandler = body
     }
 }
 
@@ -34,6 +49,17 @@ public struct TaskRegistry: Sendable {
     /// Registers (or replaces) a task type.
     public mutating func register(_ name: String, options: TaskOptions = TaskOptions(), handler: @escaping TaskHandler) {
         tasks[name] = RegisteredTask(name: name, options: options, handler: handler)
+    }
+
+    /// Registers (or replaces) a task type whose body never suspends (it cannot `await`). On
+    /// the async pool, messages of such tasks that arrive together run one after another in
+    /// one task, and their acks, results and events go out together: far less work per task
+    /// than a task of its own each. A body that computes for long holds up the others of its
+    /// batch, as it would hold up its thread anyway; give it an `async` body (the other
+    /// `register`) if it waits on anything. A trailing closure without `await` is taken as a
+    /// synchronous body too: it cannot suspend.
+    public mutating func register(_ name: String, options: TaskOptions = TaskOptions(), synchronous body: @escaping SynchronousTaskHandler) {
+        tasks[name] = RegisteredTask(name: name, options: options, synchronous: body)
     }
 
     /// The task registered under `name`.

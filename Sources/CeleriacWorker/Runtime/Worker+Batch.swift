@@ -1,0 +1,199 @@
+import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import Foundation
+import Synchronization
+
+/// Requests of tasks whose bodies never suspend (``TaskRegistry/register(_:options:synchronous:)``),
+/// started together, run one after another in one task: one settle or ack round for all of them
+/// before the bodies, one result script after, their events and log lines buffered, and one hop
+/// back into the worker to free their slots. Started one task each, the same requests cost a
+/// task, three hops and a batcher's hand-over per request, which was most of a busy worker's
+/// time per task. Only early-ack requests without time limits on the async pool qualify; a
+/// body that does more than return a value (chain, callbacks, chord, failure, retry) is
+/// concluded on its own as usual.
+extension Worker {
+    /// One request of a batch and what can stop it before its body starts.
+    struct BatchItem: Sendable {
+        var request: TaskRequest
+        var handle: RunningTask
+        /// Settled on arrival (``Consumer/settleOnArrival(_:)``): no ack goes to the broker.
+        var settledOnArrival: Bool
+        /// Set by a plain revoke that came before the body started (``RunningTask/withdraw()``).
+        var withdrawal: Withdrawal
+    }
+
+    /// Whether a plain revoke reached a batched request before its body ran.
+    final class Withdrawal: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func mark() { flag.store(true, ordering: .relaxed) }
+        var isMarked: Bool { flag.load(ordering: .relaxed) }
+    }
+
+    /// How many batches run at once: one per core, as many as the cooperative pool runs
+    /// bodies at once. Requests freed while they run wait for one to end and start together
+    /// then, rather than trickling out one per freed slot in batches of one.
+    var batchRunnerLimit: Int { max(1, min(concurrency, Self.cores)) }
+
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Whether `request` can run in a batch: a synchronous body, an early ack, no time limit,
+    /// the async pool.
+    func runsInBatch(_ request: TaskRequest) -> Bool {
+        guard request.task.synchronousHandler != nil, !request.acksLate(workerDefault: configuration.acksLate) else { return false }
+        let limits = effectiveLimits(for: request)
+        return runsInline(soft: limits.soft, hard: limits.hard)
+    }
+
+    /// Puts the requests in slots and runs them in one task (revoked or expired ones are
+    /// discarded instead, as ``begin(_:now:)`` does).
+    func beginBatch(_ requests: [TaskRequest], now: Double) {
+        var items: [BatchItem] = []
+        items.reserveCapacity(requests.count)
+        for request in requests {
+            if revoked.contains(request.id, now: now) {
+                spawnDiscard(request, expired: false)
+                continue
+            }
+            if request.isExpired(now: now) {
+                spawnDiscard(request, expired: true)
+                continue
+            }
+            var running = request
+            running.timeStart = now
+            running.acknowledged = true
+            // Decided here, before the consume loop polls again and would record it unacked.
+            let settled = consumer.settleOnArrival(request.delivery)
+            let handle = RunningTask()
+            let withdrawal = Withdrawal()
+            handle.onWithdraw { withdrawal.mark() }
+            active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
+            items.append(BatchItem(request: running, handle: handle, settledOnArrival: settled, withdrawal: withdrawal))
+        }
+        guard !items.isEmpty else { return }
+        batchesRunning += 1
+        batchTotals.batches += 1
+        batchTotals.requests += items.count
+        Task {
+            await self.executeBatch(items)
+            self.batchesRunning -= 1
+            self.finished(items.map(\.request))
+        }
+    }
+
+    /// Acks, runs and concludes a batch, in Celery's order for each request: ack, `task-started`,
+    /// body, result, `task-succeeded`.
+    nonisolated func executeBatch(_ items: [BatchItem]) async {
+        await settleAll(items)
+        var succeeded: [(request: TaskRequest, value: JSONValue, runtime: Double)] = []
+        var others: [(request: TaskRequest, outcome: ExecutionOutcome)] = []
+        for item in items {
+            let outcome = runBatched(item)
+            if case .succeeded(let value, let runtime) = outcome, !Self.hasFollowers(item.request.message) {
+                succeeded.append((item.request, value, runtime))
+            } else {
+                others.append((item.request, outcome))
+            }
+        }
+        if !succeeded.isEmpty { await concludeSucceeded(succeeded) }
+        guard !others.isEmpty else { return }
+        // Failures, retries, chains and chords go their usual way, side by side.
+        await withTaskGroup(of: Void.self) { group in
+            for other in others {
+                group.addTask { await self.conclude(other.request, outcome: other.outcome, acksLate: false) }
+            }
+        }
+    }
+
+    /// The early acks of a batch: one hop for those settled on arrival, one write for the rest.
+    nonisolated func settleAll(_ items: [BatchItem]) async {
+        let settled = items.filter(\.settledOnArrival).map(\.request.delivery)
+        if !settled.isEmpty { await consumer.settled(settled) }
+        let acked = items.filter { !$0.settledOnArrival }.map(\.request)
+        if !acked.isEmpty { await ackAll(acked) }
+    }
+
+    /// ``ack(_:)`` for several requests in one write, with the same retries while the broker
+    /// restarts; acks that still fail let go of their deliveries (they come back after the
+    /// visibility timeout).
+    nonisolated func ackAll(_ requests: [TaskRequest]) async {
+        var delay = 0.1
+        let deliveries = requests.map(\.delivery)
+        for attempt in 1...Self.resultStoreAttempts {
+            do {
+                try await consumer.ack(deliveries)
+                return
+            } catch {
+                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
+                    logger.error("ack of \(requests.count) tasks failed (they may be redelivered): \(error)")
+                    for delivery in deliveries { await consumer.release(delivery) }
+                    return
+                }
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 1)
+            }
+        }
+    }
+
+    /// Runs one body of a batch, unless a revoke reached it first.
+    nonisolated func runBatched(_ item: BatchItem) -> ExecutionOutcome {
+        if item.withdrawal.isMarked { return .withdrawn }
+        if case .terminate(let signal) = item.handle.stopReason { return .terminated(signal: signal, runtime: 0) }
+        guard let body = item.request.task.synchronousHandler else { return .withdrawn }
+        if switches.taskEventsEnabled {
+            events.post(.taskStarted, fields: EventFields.taskStarted(uuid: item.request.id))
+        }
+        return TaskRunner.runSynchronous(body, context: item.request.context(hostname: nodename), handle: item.handle)
+    }
+
+    /// Whether a message calls for more than its own result when it succeeds: a chain step,
+    /// callbacks, or a chord to report to.
+    nonisolated static func hasFollowers(_ message: TaskMessage) -> Bool {
+        let embed = message.body.embed
+        return !(embed.callbacks ?? []).isEmpty || !(embed.chain ?? []).isEmpty || embed.chord != nil
+    }
+
+    /// Stores the results of plain successes in one script call, then sends their events and
+    /// log lines.
+    nonisolated func concludeSucceeded(_ succeeded: [(request: TaskRequest, value: JSONValue, runtime: Double)]) async {
+        var metas: [(meta: ResultMeta, taskID: String)] = []
+        metas.reserveCapacity(succeeded.count)
+        let done = CeleryDateTime(timeIntervalSince1970: Self.now())
+        for item in succeeded where !item.request.ignoresResult {
+            let headers = item.request.message.headers
+            metas.append((ResultMeta(taskID: item.request.id, status: .success, result: item.value, children: [],
+                                     dateDone: done, groupID: headers.group, parentID: headers.parentID),
+                          item.request.id))
+        }
+        if !metas.isEmpty { await storeAll(metas) }
+        for item in succeeded {
+            let repr = PythonRepr.repr(item.value)
+            if switches.taskEventsEnabled {
+                events.post(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: item.request.id, result: repr,
+                                                                              runtime: item.runtime))
+            }
+            logger.info("Task \(item.request.name)[\(item.request.id)] succeeded in \(PythonFloat.repr(item.runtime))s: \(repr)")
+        }
+    }
+
+    /// ``store(_:for:)`` for many results at once, with the same retries while the broker
+    /// restarts.
+    nonisolated func storeAll(_ metas: [(meta: ResultMeta, taskID: String)]) async {
+        var delay = 0.1
+        for attempt in 1...Self.resultStoreAttempts {
+            do {
+                try await results.store(metas)
+                if attempt > 1 { logger.info("\(metas.count) results stored on attempt \(attempt)") }
+                return
+            } catch {
+                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
+                    logger.error("\(metas.count) results not stored (\(metas.map(\.taskID).joined(separator: ", "))): \(error)")
+                    return
+                }
+                if attempt == 1 { logger.warning("\(metas.count) results not stored yet (\(error)); retrying") }
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+@testable import Celeriac
+import CeleriacProtocol
+import CeleriacRedis
+import CeleriacTestSupport
+@testable import CeleriacWorker
+import Foundation
+import Synchronization
+import Testing
+
+/// Tasks with synchronous bodies that arrive together run in batches (one task, one ack round,
+/// one result script per batch), and each still gets what Celery gives a task of its own: its
+/// ack before it runs, its result, `task-started` then `task-succeeded` or `task-failed`, and a
+/// revoke that reaches it before its body starts.
+@Suite("worker batches", .serialized)
+struct WorkerBatchTests {
+    @Test func registeringASynchronousBodyKeepsAnAsyncHandlerBesideIt() async throws {
+        var registry = TaskRegistry()
+        registry.register("t.sync", synchronous: { task in .int(Int64(task.args.count)) })
+        // A closure without `await` cannot suspend, and Swift picks the synchronous overload
+        // for it even as a trailing closure; one that awaits is registered as async.
+        registry.register("t.trailing") { _ in .null }
+        registry.register("t.async") { _ in
+            await Task.yield()
+            return .null
+        }
+        let sync = try #require(registry["t.sync"])
+        let context = TaskContext(id: "1", name: "t.sync", args: [1, 2], kwargs: JSONObject(), retries: 0, rootID: nil,
+                                  parentID: nil, groupID: nil, hostname: "h")
+        #expect(try sync.synchronousHandler?(context) == .int(2))
+        #expect(try await sync.handler(context) == .int(2))
+        #expect(registry["t.trailing"]?.synchronousHandler != nil)
+        #expect(registry["t.async"]?.synchronousHandler == nil)
+    }
+
+    @Test func onlySynchronousEarlyAckTasksWithoutTimeLimitsAreBatched() async throws {
+        var registry = DemoTasks.registry
+        registry.register("t.late", options: TaskOptions(acksLate: true), synchronous: { _ in .null })
+        registry.register("t.limited", options: TaskOptions(timeLimit: 5), synchronous: { _ in .null })
+        try await WorkerHarness.with(registry: registry) { harness in
+            func batched(_ name: String) async throws -> Bool {
+                let message = try harness.producer.message(name)
+                let delivery = Delivery(raw: try message.envelope.encoded(), queue: "celery", key: "celery",
+                                        envelope: message.envelope, deliveryTag: "tag")
+                let task = try #require(registry[name])
+                let request = TaskRequest(delivery: delivery, message: message, task: task, receivedAt: 0)
+                return await harness.worker.runsInBatch(request)
+            }
+            var decisions: [String: Bool] = [:]
+            for name in ["demo.noop", "demo.add", "demo.sleep", "t.late", "t.limited"] { decisions[name] = try await batched(name) }
+            #expect(decisions == ["demo.noop": true, "demo.add": true, "demo.sleep": false, "t.late": false, "t.limited": false])
+        }
+    }
+
+    @Test func tasksQueuedTogetherRunInBatchesWithTheirResultsEventsAndAcks() async throws {
+        try await WorkerHarness.with(configure: { $0.queues = ["idle"] }) { harness in
+            let log = EventLog(transport: harness.app.transport)
+            try await log.start()
+            // Queued while no worker reads the queue, then taken in whole batches.
+            var sent: [(result: AsyncResult, expected: JSONValue?)] = []
+            for index in 0..<120 {
+                let options = SendOptions(queue: "batched")
+                if index % 10 == 3 {
+                    sent.append((try await harness.producer.send("demo.fail", args: [.string("no \(index)")], options: options), nil))
+                } else {
+                    let result = try await harness.producer.send("demo.add", args: [.int(Int64(index)), 1], options: options)
+                    sent.append((result, .int(Int64(index + 1))))
+                }
+            }
+            #expect(await harness.worker.addConsumer(QueueInfo(name: "batched")))
+            for (result, expected) in sent {
+                let meta = try await result.wait(timeout: 30)
+                if let expected {
+                    #expect(meta.status == .success)
+                    #expect(meta.result == expected)
+                } else {
+                    #expect(meta.status == .failure)
+                    #expect(meta.exception?.type == "DemoError")
+                    #expect(meta.traceback?.contains("DemoError") == true)
+                }
+            }
+            // Every message was acked: nothing is left unacked on the broker.
+            try await eventually("every message acked") {
+                let unacked = try await harness.client.send(RedisCommand(["HLEN", KombuTransport.unackedKey])).int
+                let index = try await harness.client.send(RedisCommand(["ZCARD", KombuTransport.unackedIndexKey])).int
+                return unacked == 0 && index == 0
+            }
+            let totals = await harness.worker.batchTotals
+            #expect(totals.requests == 120)
+            #expect(totals.batches < 120, "queued together, the tasks ran in batches")
+            // Each task announced its start before its end, once each.
+            try await eventually("every task's events arrived") {
+                let succeeded = await log.events(ofType: .taskSucceeded).count
+                let failed = await log.events(ofType: .taskFailed).count
+                return succeeded == 108 && failed == 12
+            }
+            for (result, expected) in sent {
+                let started = await log.events(ofType: .taskStarted, uuid: result.id)
+                let ended = await log.events(ofType: expected == nil ? .taskFailed : .taskSucceeded, uuid: result.id)
+                #expect(started.count == 1)
+                #expect(ended.count == 1)
+                if let start = started.first?.clock, let end = ended.first?.clock { #expect(start < end) }
+            }
+            // The failures went to the failure store, as a lone task's would.
+            let failures = try await harness.worker.failures.list()
+            #expect(failures.count == 12)
+            await log.stop()
+        }
+    }
+
+    @Test func aPlainRevokeReachesATaskWaitingInItsBatch() async throws {
+        let ran = Mutex<[String]>([])
+        var registry = DemoTasks.registry
+        registry.register("t.slow", synchronous: { task in
+            usleep(800_000)
+            ran.withLock { $0.append(task.id) }
+            return .null
+        })
+        registry.register("t.mark", synchronous: { task in
+            ran.withLock { $0.append(task.id) }
+            return .null
+        })
+        try await WorkerHarness.with(registry: registry, configure: { $0.queues = ["idle"] }) { harness in
+            let options = SendOptions(queue: "batched")
+            let slow = try await harness.producer.send("t.slow", options: options)
+            let victim = try await harness.producer.send("t.mark", options: options)
+            let after = try await harness.producer.send("t.mark", options: options)
+            #expect(await harness.worker.addConsumer(QueueInfo(name: "batched")))
+            // The three start together; the slow one holds the batch while the revoke comes.
+            try await eventually("the batch started") { await harness.worker.activeRequests().count == 3 }
+            _ = await harness.worker.revoke([victim.id], terminate: false, signal: "TERM")
+            let meta = try await victim.wait(timeout: 20)
+            #expect(meta.status == .revoked)
+            #expect(try await slow.wait(timeout: 20).status == .success)
+            #expect(try await after.wait(timeout: 20).status == .success)
+            #expect(ran.withLock { $0 } == [slow.id, after.id])
+        }
+    }
+}
