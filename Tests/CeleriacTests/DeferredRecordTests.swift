@@ -135,3 +135,54 @@ struct DeferredRecordTests {
         }
     }
 }
+
+/// A reserve taking a batch leaves unrecorded as many deliveries as the caller starts at once
+/// (`pollBatch(startingNow:)`): those settled on arrival never reach `unacked`, the rest are
+/// recorded by the reserve itself, and one left unrecorded but not settled is recorded by the
+/// next poll.
+@Suite("consumer: reserved batches leave the tasks starting now unrecorded")
+struct ReservedDeferralTests {
+    func unacked(_ app: App) async throws -> Set<String> {
+        let members = try await app.transport.client.send(["HKEYS", KombuTransport.unackedKey]).array ?? []
+        return Set(members.compactMap(\.string))
+    }
+
+    @Test func tasksStartingNowAreSettledAndTheRestRecorded() async throws {
+        try await withApp { app, _ in
+            for id in ["a", "b", "c", "d", "e"] {
+                try await app.transport.publish(try taskEnvelope(id), toQueue: "celery", priority: 0)
+            }
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 8, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let batch = try await consumer.pollBatch(startingNow: 3).map { try $0.get() }
+            #expect(batch.count == 5)
+            // The script recorded only the last two.
+            #expect(try await unacked(app) == Set(batch.suffix(2).map(\.deliveryTag)))
+            // Two of the three left unrecorded start now; the third waits (as a rate-limited
+            // task would) and is recorded by the next poll.
+            for delivery in batch.prefix(2) { #expect(consumer.settleOnArrival(delivery)) }
+            await consumer.settled(Array(batch.prefix(2)))
+            #expect(await consumer.unackedCount == 3)
+            #expect(try await consumer.poll() == nil)
+            #expect(try await unacked(app) == Set(batch.suffix(3).map(\.deliveryTag)))
+            #expect(!consumer.settleOnArrival(batch[2]))
+            // Acked together in one write, they leave nothing behind.
+            try await consumer.ack(Array(batch.suffix(3)))
+            #expect(try await unacked(app).isEmpty)
+            #expect(try await app.transport.client.send(["ZCARD", KombuTransport.unackedIndexKey]).int == 0)
+            #expect(await consumer.unackedCount == 0)
+            await consumer.close()
+        }
+    }
+
+    @Test func aPlainConsumerRecordsEveryReservedDelivery() async throws {
+        try await withApp { app, _ in
+            for id in ["a", "b"] { try await app.transport.publish(try taskEnvelope(id), toQueue: "celery", priority: 0) }
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 8, pollTimeout: 1)
+            let batch = try await consumer.pollBatch(startingNow: 2).map { try $0.get() }
+            #expect(try await unacked(app) == Set(batch.map(\.deliveryTag)))
+            #expect(!consumer.settleOnArrival(batch[0]))
+            await consumer.close()
+        }
+    }
+}

@@ -52,9 +52,10 @@ public actor Consumer {
     /// its holder can settle it on arrival (see ``settleOnArrival(_:)``). Off by default: a
     /// plain consumer records every delivery before handing it out.
     public nonisolated let defersBlockingRecords: Bool
-    /// The `unacked` entries of deliveries BRPOP handed over that are not recorded yet, by
-    /// tag (only with ``defersBlockingRecords``). The next poll records them.
-    private var unrecorded: [String: [UInt8]] = [:]
+    /// Deliveries handed over unrecorded (BRPOP's, and the ones a reserve left unrecorded for
+    /// tasks that start at once), by tag (only with ``defersBlockingRecords``). The next poll
+    /// records those nobody settled; their `unacked` entries are encoded only then.
+    private var unrecorded: [String: Delivery] = [:]
     /// The tags of ``unrecorded`` not claimed yet. Whoever removes a tag first decides its
     /// fate: the holder settling it on arrival (never recorded), or the consumer recording it.
     /// A lock rather than actor state, so the holder decides without a hop.
@@ -145,6 +146,14 @@ public actor Consumer {
     /// one BRPOP of at most ``pollTimeout``. Nil when nothing arrived (or no queues are
     /// consumed).
     public func poll() async throws -> Delivery? {
+        try await poll(leaving: 0)
+    }
+
+    /// ``poll()``, leaving the first `leaving` messages a reserve takes unrecorded, to be settled
+    /// on arrival by tasks that start at once (with ``defersBlockingRecords``; the next poll
+    /// records the rest): neither their record nor their ack reaches the broker, two writes
+    /// and a round trip in the way of each batch.
+    func poll(leaving: Int) async throws -> Delivery? {
         guard !closed else { throw ConsumerError.closed }
         if let next = nextReady() { return try next.get() }
         // Deliveries handed out since the last poll and not settled on arrival are recorded
@@ -159,10 +168,11 @@ public actor Consumer {
         let room = max(1, min(batchLimit, prefetch > 0 ? prefetch - unacked.count : batchLimit))
         // What already waits is taken and recorded unacked in one atomic script: a worker
         // killed (or a broker restarted) between the pop and the record cannot lose it.
-        if !blocksFirst, let reserved = try await transport.reserve(keys: brpopKeys, count: room) {
+        let leave = defersBlockingRecords ? min(room, max(0, leaving)) : 0
+        if !blocksFirst, let reserved = try await transport.reserve(keys: brpopKeys, count: room, leaving: leave) {
             rotate(served: Priority.queueName(fromKey: reserved.key))
             await restoreVisibleIfTimerDue()
-            return try await accept(reserved.messages, key: reserved.key)
+            return try await accept(reserved.messages, key: reserved.key, leaving: leave)
         }
         // Nothing waits: block as kombu does. A message BRPOP hands over is recorded right
         // after (kombu's own window: a kill -9 at that instant loses that one message).
@@ -197,10 +207,13 @@ public actor Consumer {
     /// caller on another actor makes one hop per batch rather than one per message. An element
     /// that is not an envelope comes as ``ConsumerError/undecodable(queue:raw:reason:)`` in its
     /// place; empty when nothing arrived.
-    public func pollBatch() async throws -> [Result<Delivery, ConsumerError>] {
+    ///
+    /// `startingNow`: how many of the deliveries will start at once (free slots); with
+    /// ``defersBlockingRecords``, that many are handed out unrecorded (see ``poll(leaving:)``).
+    public func pollBatch(startingNow: Int = 0) async throws -> [Result<Delivery, ConsumerError>] {
         var batch: [Result<Delivery, ConsumerError>] = []
         do {
-            if let first = try await poll() { batch.append(.success(first)) }
+            if let first = try await poll(leaving: startingNow) { batch.append(.success(first)) }
         } catch let error as ConsumerError {
             guard case .undecodable = error else { throw error }
             batch.append(.failure(error))
@@ -209,23 +222,26 @@ public actor Consumer {
         return batch
     }
 
-    /// Decodes what was taken from `key`, records as unacked what the reserve script did not,
-    /// and hands out the first delivery. A message the script recorded but that does not
-    /// decode is removed from `unacked` again (the worker keeps it in the failure store).
-    private func accept(_ messages: [(raw: [UInt8], recordedTag: String?)], key: String) async throws -> Delivery? {
+    /// Decodes what was taken from `key`, records as unacked what the reserve script did not
+    /// (but for the first `leaving`, handed out unrecorded), and hands out the first delivery.
+    /// A message the script recorded but that does not decode is removed from `unacked` again
+    /// (the worker keeps it in the failure store).
+    private func accept(_ messages: [(raw: [UInt8], recordedTag: String?)], key: String, leaving: Int = 0) async throws -> Delivery? {
         let queue = Priority.queueName(fromKey: key)
         var batch: [Result<Delivery, ConsumerError>] = []
         var entries: [(tag: String, entry: [UInt8])] = []
         var unrecorded: [[UInt8]] = []
+        var deferred: [Delivery] = []
         var stray: [String] = []
-        for message in messages {
+        for (index, message) in messages.enumerated() {
             let decoded = Self.decode(message.raw, queue: queue, key: key)
             batch.append(decoded)
             switch decoded {
+            case .success(let delivery) where index < leaving && message.recordedTag == nil:
+                deferred.append(delivery)
             case .success(let delivery) where message.recordedTag != delivery.deliveryTag:
                 if let tag = message.recordedTag { stray.append(tag) }
-                let entry = UnackedEntry(envelope: delivery.envelope, exchange: delivery.exchange, routingKey: delivery.routingKey)
-                entries.append((delivery.deliveryTag, entry.encoded()))
+                entries.append((delivery.deliveryTag, Self.unackedEntry(delivery)))
                 unrecorded.append(message.raw)
             case .success:
                 break
@@ -240,9 +256,14 @@ public actor Consumer {
         } catch {
             // Not recorded, so nothing would ever restore them: put them back where they were
             // (the first popped goes back rightmost, to be popped first again).
-            _ = try? await transport.client.send(RedisCommand([Array("RPUSH".utf8), Array(key.utf8)] + unrecorded.reversed()))
+            let back = deferred.map(\.raw) + unrecorded
+            _ = try? await transport.client.send(RedisCommand([Array("RPUSH".utf8), Array(key.utf8)] + back.reversed()))
             throw error
         }
+        for delivery in deferred {
+            self.unrecorded[delivery.deliveryTag] = delivery
+        }
+        if !deferred.isEmpty { settleable.withLockedValue { set in for delivery in deferred { set.insert(delivery.deliveryTag) } } }
         for case .success(let delivery) in batch {
             unacked[delivery.deliveryTag] = delivery
             unackedOrder.append(delivery.deliveryTag)
@@ -258,9 +279,8 @@ public actor Consumer {
     /// the window kombu has between its BRPOP and its record, a little longer.
     private func handOutUnrecorded(_ raw: [UInt8], key: String) throws -> Delivery {
         let delivery = try Self.decode(raw, queue: Priority.queueName(fromKey: key), key: key).get()
-        let entry = UnackedEntry(envelope: delivery.envelope, exchange: delivery.exchange, routingKey: delivery.routingKey)
         let tag = delivery.deliveryTag
-        unrecorded[tag] = entry.encoded()
+        unrecorded[tag] = delivery
         settleable.withLockedValue { _ = $0.insert(tag) }
         unacked[tag] = delivery
         unackedOrder.append(tag)
@@ -303,7 +323,7 @@ public actor Consumer {
             try await transport.recordUnacked(tag: tag, entry: entry)
         } catch {
             if unacked[tag] != nil {
-                unrecorded[tag] = entry
+                unrecorded[tag] = delivery
                 settleable.withLockedValue { _ = $0.insert(tag) }
             }
             throw error
@@ -317,7 +337,7 @@ public actor Consumer {
         let taken = unrecorded
         unrecorded.removeAll()
         let claimed = settleable.withLockedValue { set in taken.keys.filter { set.remove($0) != nil } }
-        let entries = claimed.compactMap { tag in taken[tag].map { (tag: tag, entry: $0) } }
+        let entries = claimed.compactMap { tag in taken[tag].map { (tag: tag, entry: Self.unackedEntry($0)) } }
         guard !entries.isEmpty else { return }
         recordingTags.formUnion(claimed)
         defer {
@@ -329,7 +349,7 @@ public actor Consumer {
         do {
             try await transport.recordUnacked(entries)
         } catch {
-            for item in entries where unacked[item.tag] != nil { unrecorded[item.tag] = item.entry }
+            for item in entries where unacked[item.tag] != nil { unrecorded[item.tag] = taken[item.tag] }
             settleable.withLockedValue { set in for item in entries where unacked[item.tag] != nil { set.insert(item.tag) } }
             throw error
         }
@@ -343,10 +363,10 @@ public actor Consumer {
         while recordingTags.contains(tag) {
             await withCheckedContinuation { recordWaiters.append($0) }
         }
-        guard let entry = unrecorded.removeValue(forKey: tag) else { return nil }
+        guard let delivery = unrecorded.removeValue(forKey: tag) else { return nil }
         // Settled on arrival already: acked as far as anyone can tell, never to be recorded.
         guard settleable.withLockedValue({ $0.remove(tag) != nil }) else { return nil }
-        return entry
+        return Self.unackedEntry(delivery)
     }
 
     private func nextReady() -> Result<Delivery, ConsumerError>? {
@@ -358,6 +378,11 @@ public actor Consumer {
             readyIndex = 0
         }
         return next
+    }
+
+    /// kombu's `unacked` entry for a delivery: `[envelope, exchange, routing_key]`.
+    private static func unackedEntry(_ delivery: Delivery) -> [UInt8] {
+        UnackedEntry(envelope: delivery.envelope, exchange: delivery.exchange, routingKey: delivery.routingKey).encoded()
     }
 
     private static func decode(_ raw: [UInt8], queue: String, key: String) -> Result<Delivery, ConsumerError> {

@@ -6,8 +6,10 @@ extension KombuTransport {
     /// Pops up to ARGV[1] messages from the first non-empty key of KEYS[3...] (BRPOP's order)
     /// and records each as unacked (ZADD `unacked_index`, HSET `unacked`, the entry kombu
     /// writes: `[envelope, exchange, routing_key]`) in the same atomic step, so no crash can
-    /// fall between taking a message and recording it. Replies `{key, raw, tag, raw, tag...}`;
-    /// a tag is empty where the message was not recorded (no plain `delivery_tag` or
+    /// fall between taking a message and recording it. The first ARGV[3] (default 0) are not
+    /// recorded: the caller hands them out unrecorded, for tasks that start at once
+    /// (``Consumer/defersBlockingRecords``). Replies `{key, raw, tag, raw, tag...}`; a tag is
+    /// empty where the message was not recorded (left so, or no plain `delivery_tag` or
     /// `delivery_info` in it), and the caller records or rejects that one itself.
     ///
     /// Plain `string.find` locates the tag and the delivery info (the last occurrence of each,
@@ -53,16 +55,20 @@ extension KombuTransport {
           if items then
             local out = {KEYS[i]}
             local scores, entries = {}, {}
-            for _, raw in ipairs(items) do
-              local tag = last_value(raw, '"delivery_tag": "') or ''
-              local exchange, routing = delivery_info(raw)
-              if tag ~= '' and routing then
-                scores[#scores + 1] = ARGV[2]
-                scores[#scores + 1] = tag
-                entries[#entries + 1] = tag
-                entries[#entries + 1] = '[' .. raw .. ', "' .. exchange .. '", "' .. routing .. '"]'
-              else
-                tag = ''
+            local leave = tonumber(ARGV[3]) or 0
+            for n, raw in ipairs(items) do
+              local tag = ''
+              if n > leave then
+                tag = last_value(raw, '"delivery_tag": "') or ''
+                local exchange, routing = delivery_info(raw)
+                if tag ~= '' and routing then
+                  scores[#scores + 1] = ARGV[2]
+                  scores[#scores + 1] = tag
+                  entries[#entries + 1] = tag
+                  entries[#entries + 1] = '[' .. raw .. ', "' .. exchange .. '", "' .. routing .. '"]'
+                else
+                  tag = ''
+                end
               end
               out[#out + 1] = raw
               out[#out + 1] = tag
@@ -85,11 +91,14 @@ extension KombuTransport {
     }
 
     /// Takes up to `count` waiting messages from the first non-empty of `keys` and records
-    /// them as unacked atomically (see ``reserveScript``). Nil when every key is empty.
-    public func reserve(keys: [String], count: Int, at time: Double = Date().timeIntervalSince1970) async throws(RedisError) -> Reserved? {
+    /// them as unacked atomically (see ``reserveScript``), but for the first `leaving`, which
+    /// come back without a tag. Nil when every key is empty.
+    public func reserve(keys: [String], count: Int, leaving: Int = 0,
+                        at time: Double = Date().timeIntervalSince1970) async throws(RedisError) -> Reserved?
+    {
         guard !keys.isEmpty, count > 0 else { return nil }
         let reply = try await client.evalSHA(Self.reserveScript, keys: [Self.unackedIndexKey, Self.unackedKey] + keys,
-                                             arguments: [String(count), Self.unackedScore(at: time)])
+                                             arguments: [String(count), Self.unackedScore(at: time), String(max(0, leaving))])
         guard let items = reply.array, let key = items.first?.string, items.count >= 3 else { return nil }
         var messages: [(raw: [UInt8], recordedTag: String?)] = []
         var index = 1

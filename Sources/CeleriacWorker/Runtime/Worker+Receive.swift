@@ -10,8 +10,10 @@ extension Worker {
         var failing = false
         while phase == .running {
             do {
-                // A whole batch per hop to the consumer.
-                let batch = try await consumer.pollBatch()
+                // A whole batch per hop to the consumer. As many as there are free slots start
+                // at once and are settled on arrival: they need neither a record nor an ack.
+                let free = max(0, dispatchLimit - active.count - reserved.count)
+                let batch = try await consumer.pollBatch(startingNow: free)
                 guard !batch.isEmpty else { continue }
                 if failing {
                     logger.info("connection to the broker restored; consuming again")
