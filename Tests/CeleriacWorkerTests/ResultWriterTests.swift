@@ -52,6 +52,10 @@ struct ResultWriterTests {
         #expect(try await writer.store(success("t3", 3), taskID: "t3"))
         #expect(try await client.get(ResultMeta.key(forTaskID: "t3")) == success("t3", 3).encoded())
         #expect(try await client.send(RedisCommand(["TTL", ResultMeta.key(forTaskID: "t3")])) == .integer(-1))
+        // A first state without expiry is written without one too.
+        #expect(try await writer.store(success("t4", 4), taskID: "t4"))
+        #expect(try await client.get(ResultMeta.key(forTaskID: "t4")) == success("t4", 4).encoded())
+        #expect(try await client.send(RedisCommand(["TTL", ResultMeta.key(forTaskID: "t4")])) == .integer(-1))
         await client.close()
     }
 

@@ -135,7 +135,9 @@ public struct ResultWriter: Sendable {
     }
 
     /// KEYS: result keys. ARGV[1]: the TTL in seconds (empty: no expiry); ARGV[i + 1]: the
-    /// value of KEYS[i]. Per key: 1 written and published; 0 a SUCCESS is stored (Celery's
+    /// value of KEYS[i]. A key that does not exist yet (a task's first state, nearly every
+    /// store) is written with `SET NX` and published: two calls instead of a GET, a compare and
+    /// a write. Per key: 1 written and published; 0 a SUCCESS is stored (Celery's
     /// layout starts with the status, so its first bytes tell); {2, current} the stored value
     /// starts otherwise and mentions SUCCESS, left for the caller to decode; {-1, error} the
     /// key holds another type.
@@ -143,21 +145,32 @@ public struct ResultWriter: Sendable {
         local out = {}
         for i, key in ipairs(KEYS) do
           local value = ARGV[i + 1]
-          local current = redis.pcall('GET', key)
-          if type(current) == 'table' and current.err then
-            out[i] = {-1, current.err}
-          elseif current and string.sub(current, 1, 20) == '{"status": "SUCCESS"' then
-            out[i] = 0
-          elseif current and string.sub(current, 1, 12) ~= '{"status": "' and string.find(current, 'SUCCESS', 1, true) then
-            out[i] = {2, current}
+          local fresh
+          if ARGV[1] ~= '' then
+            fresh = redis.call('SET', key, value, 'NX', 'EX', ARGV[1])
           else
-            if ARGV[1] ~= '' then
-              redis.call('SETEX', key, ARGV[1], value)
-            else
-              redis.call('SET', key, value)
-            end
+            fresh = redis.call('SET', key, value, 'NX')
+          end
+          if fresh then
             redis.call('PUBLISH', key, value)
             out[i] = 1
+          else
+            local current = redis.pcall('GET', key)
+            if type(current) == 'table' and current.err then
+              out[i] = {-1, current.err}
+            elseif current and string.sub(current, 1, 20) == '{"status": "SUCCESS"' then
+              out[i] = 0
+            elseif current and string.sub(current, 1, 12) ~= '{"status": "' and string.find(current, 'SUCCESS', 1, true) then
+              out[i] = {2, current}
+            else
+              if ARGV[1] ~= '' then
+                redis.call('SETEX', key, ARGV[1], value)
+              else
+                redis.call('SET', key, value)
+              end
+              redis.call('PUBLISH', key, value)
+              out[i] = 1
+            end
           end
         end
         return out
