@@ -28,7 +28,7 @@ extension Worker: ControlTarget {
     }
 
     public func readyRequest(id: String) async -> TaskRequestInfo? {
-        recent.last { $0.id == id }
+        recent.last { $0.id == id }?.info(hostname: nodename, workerPID: nil)
     }
 
     public func statistics() async -> WorkerStats {

@@ -184,7 +184,7 @@ extension Worker {
         processed += 1
         if totals[request.name] == nil { totalsOrder.append(request.name) }
         totals[request.name, default: 0] += 1
-        remember(request.info(hostname: nodename, workerPID: nil))
+        remember(request)
     }
 
     private func startNextOrDrain() {
@@ -195,8 +195,8 @@ extension Worker {
         }
     }
 
-    func remember(_ info: TaskRequestInfo) {
-        recent.append(info)
+    func remember(_ request: TaskRequest) {
+        recent.append(request)
         if recent.count > Self.recentLimit { recent.removeFirst() }
     }
 

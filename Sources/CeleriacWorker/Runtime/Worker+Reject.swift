@@ -8,7 +8,7 @@ extension Worker {
     /// (`TaskRevokedError('revoked'|'expired')`), `task-revoked`, ack. Runs in its own task so
     /// the actor does not wait on the broker.
     func spawnDiscard(_ request: TaskRequest, expired: Bool) {
-        remember(request.info(hostname: nodename, workerPID: nil))
+        remember(request)
         Task { await self.discard(request, expired: expired) }
     }
 

@@ -47,7 +47,8 @@ public actor Worker {
     var held = ETAScheduler<TaskRequest>()
     var reserved: Deque<TaskRequest> = []
     var active: [String: ActiveTask] = [:]
-    var recent: Deque<TaskRequestInfo> = []
+    /// The last finished requests, for `query_task` (their info is built when asked for).
+    var recent: Deque<TaskRequest> = []
     var buckets: [String: TokenBucket] = [:]
     var rateTexts: [String: String] = [:]
     var timeLimits: [String: (soft: Double?, hard: Double?)] = [:]
