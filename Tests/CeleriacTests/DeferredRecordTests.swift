@@ -54,6 +54,32 @@ struct DeferredRecordTests {
         }
     }
 
+    /// `settled` hands the slot over without entering the actor; a poll parked for want of
+    /// prefetch room must still wake up and take what waits (it would stay parked forever if
+    /// the handed-over slot were only seen at the next poll).
+    @Test func aSettledDeliveryWakesAPollWaitingForRoom() async throws {
+        try await withApp { app, _ in
+            let consumer = Consumer(transport: app.transport, queues: ["celery"], prefetch: 1, pollTimeout: 1,
+                                    defersBlockingRecords: true)
+            let first = try await blockingDelivery(consumer, app: app, id: "w1")
+            #expect(consumer.settleOnArrival(first))
+            try await app.transport.publish(try taskEnvelope("w2"), toQueue: "celery", priority: 0)
+            let next = Task { try await consumer.next() }
+            try await eventually("the poll waits for prefetch room") { await consumer.isWaitingForRoom }
+            await consumer.settled(first)
+            let second = try await next.value
+            #expect(second.deliveryTag == "tag-w2")
+            #expect(await consumer.unackedCount == 1)
+            #expect(!(await consumer.isWaitingForRoom))
+            // The first is never recorded, not even when the second (by BRPOP too, unrecorded)
+            // is recorded before a restore.
+            #expect(try await consumer.restoreUnacked() == 1)
+            #expect(try await app.transport.client.send(["HEXISTS", KombuTransport.unackedKey, first.deliveryTag]).int == 0)
+            #expect(try await app.transport.client.send(["LRANGE", "celery", "0", "-1"]).array?.count == 1)
+            await consumer.close()
+        }
+    }
+
     @Test func theNextPollRecordsADeliveryNobodySettled() async throws {
         try await withApp { app, _ in
             let consumer = deferringConsumer(app)

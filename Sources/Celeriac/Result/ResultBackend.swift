@@ -71,12 +71,15 @@ public final class ResultBackend: Sendable {
         let channel = ResultMeta.key(forTaskID: taskID)
         let waiter = ResultWaiter()
         let subscriber = register(waiter, channel: channel)
-        defer { unregister(waiter, channel: channel, subscriber: subscriber) }
         if MultiThreadedEventLoopGroup.currentEventLoop == nil, let executor = subscriber.loopExecutor {
             return try await withTaskExecutorPreference(executor) {
-                try await wait(for: taskID, channel: channel, waiter: waiter, subscriber: subscriber, timeout: timeout)
+                // Inside, so that the UNSUBSCRIBE is written on the loop itself rather than
+                // handed to it from the pool with a wake-up (one per call, measured by rtt9).
+                defer { unregister(waiter, channel: channel, subscriber: subscriber) }
+                return try await wait(for: taskID, channel: channel, waiter: waiter, subscriber: subscriber, timeout: timeout)
             }
         }
+        defer { unregister(waiter, channel: channel, subscriber: subscriber) }
         return try await wait(for: taskID, channel: channel, waiter: waiter, subscriber: subscriber, timeout: timeout)
     }
 
