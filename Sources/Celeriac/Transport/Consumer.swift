@@ -310,8 +310,14 @@ public actor Consumer {
     /// a lock, a poll waiting for room is woken, and the actor frees it before it next counts
     /// its deliveries.
     public nonisolated func settled(_ delivery: Delivery) async {
+        await settled([delivery])
+    }
+
+    /// ``settled(_:)`` for several deliveries: a batch of tasks that started together.
+    public nonisolated func settled(_ deliveries: [Delivery]) async {
+        guard !deliveries.isEmpty else { return }
         let waiters = settledInbox.withLockedValue { inbox -> [CheckedContinuation<Void, Never>] in
-            inbox.tags.append(delivery.deliveryTag)
+            for delivery in deliveries { inbox.tags.append(delivery.deliveryTag) }
             defer { inbox.roomWaiters.removeAll() }
             return inbox.roomWaiters
         }
@@ -327,14 +333,6 @@ public actor Consumer {
         for tag in tags {
             unrecorded[tag] = nil
             forget(tag)
-        }
-    }
-
-    /// ``settled(_:)`` for several deliveries: one hop for a batch of tasks that started together.
-    public func settled(_ deliveries: [Delivery]) {
-        for delivery in deliveries {
-            unrecorded[delivery.deliveryTag] = nil
-            forget(delivery.deliveryTag)
         }
     }
 
