@@ -20,6 +20,8 @@ struct RuntimeCheckTests {
             "event-loop executor: installed",
             "detached task on an event loop: yes",
             "task group children on event loops: yes",
+            // A task on a loop runs as on Swift's generic executor, not the loop's serial one.
+            "nonisolated calls run without requeueing: yes",
             "second install: already installed",
         ])
     }
@@ -28,6 +30,7 @@ struct RuntimeCheckTests {
         "event-loop executor: not installed",
         "detached task on an event loop: no",
         "task group children on event loops: no",
+        "nonisolated calls run without requeueing: no",
         "second install: refused: must be called from the main thread",
     ]
 

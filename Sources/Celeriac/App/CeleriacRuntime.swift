@@ -155,6 +155,34 @@ public enum CeleriacRuntime {
 
     private static let state = NIOLockedValueBox(State.idle)
 
+    /// Runs a job of the global executor on an event loop. `any()` is the current loop when
+    /// called on one of the group's threads, so a task woken by a reply on a loop stays there;
+    /// from elsewhere, the next loop.
+    private static func enqueueOnLoop(_ job: UnownedJob) {
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        if genericExecutorIsTwoWords {
+            // As Swift's own global executor runs a job: on the generic executor. NIO's
+            // `enqueue(_:)` runs it on the loop as a serial executor, and then every nonisolated
+            // async function the task enters must switch (`swift_task_switch`) back to the
+            // generic executor through the loop's queue: 13 extra loop-queue hops per pooled
+            // send (perf probes, session 9).
+            loop.execute { job.runSynchronously(on: genericExecutor) }
+        } else {
+            loop.enqueue(ExecutorJob(job))
+        }
+    }
+
+    /// Whether the runtime's executor reference is the two words it is in Swift 6, so that
+    /// ``genericExecutor`` can be written.
+    private static let genericExecutorIsTwoWords = MemoryLayout<UnownedSerialExecutor>.size == MemoryLayout<(Int, Int)>.size
+
+    /// The runtime's generic executor (`SerialExecutorRef::generic()`: a null identity and no
+    /// implementation word), which the standard library offers no public name for. Not kept
+    /// in an optional: its all-zero bits are that optional's `nil`.
+    private static var genericExecutor: UnownedSerialExecutor {
+        unsafeBitCast((0, 0) as (Int, Int), to: UnownedSerialExecutor.self)
+    }
+
     /// The runtime calls the hook with Swift's calling convention and no context: a thin function.
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
@@ -164,11 +192,7 @@ public enum CeleriacRuntime {
     private static func installHook() -> Bool {
         withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { buffer in
             guard let slot = buffer.baseAddress else { return false }
-            slot.initialize(to: { job, _ in
-                // `any()` is the current loop when called on one of the group's threads, so a
-                // task woken by a reply on a loop stays there; from elsewhere, the next loop.
-                MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))
-            })
+            slot.initialize(to: { job, _ in CeleriacRuntime.enqueueOnLoop(job) })
             return slot.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { pointer in
                 celeriac_install_enqueue_global_hook(pointer.pointee)
             }
