@@ -177,6 +177,7 @@ let package = Package(
             dependencies: [
                 "Celeriac", "CeleriacProtocol", "CeleriacRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ] + nio,
