@@ -7,12 +7,12 @@ import Darwin
 /// Starts a detached OS thread for code that blocks (a read, a condition wait). Foundation's
 /// `Thread` does the same, but the worker path links FoundationEssentials only, which has no
 /// `Thread`: full Foundation costs an idle worker 3 MiB resident (issue #6).
-enum OSThread {
+package enum OSThread {
     /// Runs `body` on a new detached thread named `name` (the kernel keeps 15 characters), with
     /// `stackSize` bytes of stack when given (else the process default, 8 MiB on Linux).
     /// Returns false, and `body` never runs, when the system refuses another thread.
     @discardableResult
-    static func start(name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) -> Bool {
+    package static func start(name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) -> Bool {
         var attributes = pthread_attr_t()
         guard pthread_attr_init(&attributes) == 0 else { return false }
         defer { pthread_attr_destroy(&attributes) }

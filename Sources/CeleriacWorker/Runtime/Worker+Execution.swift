@@ -155,7 +155,7 @@ extension Worker {
                           storedTraceback: String?? = .none, logged: Bool = false) async
     {
         if !logged {
-            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingNewlines)")
+            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingNewlines())")
         }
         await publishErrbacks(of: request)
         var stored = true
