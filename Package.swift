@@ -96,7 +96,9 @@ let package = Package(
         // MARK: Broker engine (issue #4)
         .systemLibrary(
             name: "CCeleriacLua",
-            pkgConfig: "lua5.1",
+            // No pkgConfig: its -L/usr/lib/x86_64-linux-gnu would come before the release link's
+            // folder of static-archive scripts (Benchmarks/layout/static-c-libraries); the shim
+            // includes <lua5.1/lua.h> and the library is on the default path.
             providers: [.apt(["liblua5.1-0-dev"])]
         ),
         .target(
@@ -151,7 +153,7 @@ let package = Package(
         // MARK: Console (terminal-independent foundation, ncurses backend, tmux smoke helper)
         .systemLibrary(
             name: "CCeleriacCurses",
-            pkgConfig: "ncursesw",
+            // No pkgConfig, as CCeleriacLua; its flags were -D's that SwiftPM drops anyway.
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
         .target(
@@ -237,7 +239,9 @@ let package = Package(
             swiftSettings: essentialsOnlySwiftSettings,
             // Release links take libstdc++ from its static archive (the linker script in that
             // folder): 1.2 MiB less resident in an idle worker (issue #6).
-            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Benchmarks/layout/static-libstdc++"],
+            // The same for ncursesw, tinfo and lua (static-c-libraries): 0.35 MiB.
+            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Benchmarks/layout/static-libstdc++",
+                                           "-L", Context.packageDirectory + "/Benchmarks/layout/static-c-libraries"],
                                           .when(platforms: [.linux], configuration: .release))]
         ),
         // The README's worker example, built so it cannot drift from the API.
