@@ -14,8 +14,16 @@ BIN_RELEASE := .build/release/celeriac
 # lookups the loader pages in) that Swift's static link exports but nothing looks up. Idle worker:
 # 25.4 MiB with gold, 20.0 with lld, RELR and no dynamic symbols, 18.3-18.8 with function sections
 # and the order. A missing order file only drops the ordering; symbols it names that no longer
-# exist are ignored.
-RELEASE := -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
+# exist are ignored. The worker path and the console import FoundationEssentials only, and no
+# object asks for full Foundation by itself (-disable-autolink-library): a dependency's `import
+# Foundation` (TOMLKit's) would otherwise list libFoundation.a ahead of libFoundationEssentials.a,
+# and the specializations both define would pull in NSString, CoreFoundation with its load-time
+# constructor, and ICU, unused. Idle worker -c 1 (issue #6), with the static C libraries
+# (Package.swift) and a regenerated order: 17.1-17.7 -> 13.7-14.0 MiB from a cold page cache,
+# 19.7-20.0 -> 15.3-15.5 MiB in the bench right after a build (the whole binary in the page cache,
+# so fault-around maps every neighbour of a touched page). A target that does use full
+# Foundation names its libraries in Package.swift (`fullFoundation`).
+RELEASE := -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc Foundation -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc CoreFoundation -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc FoundationInternationalization -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc _FoundationICU -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
 
 .PHONY: demo test bootstrap build release bench fuzz chaos clean layout
 

@@ -7,9 +7,21 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// Targets in the `celeriac` binary that see a module importing full Foundation (TOMLKit does):
+/// without member import visibility, Foundation's String extensions (`contains`, `range(of:)`,
+/// `trimmingCharacters`) leak in through it and link full Foundation, which costs an idle worker
+/// 3 MiB resident (issue #6); with it, a file sees only what it imports itself.
+let essentialsOnlySwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("MemberImportVisibility")]
+
 /// The broker's hot path runs on one thread and its classes are never touched concurrently;
 /// runtime exclusivity checks cost about a tenth of its CPU under redis-benchmark.
 let brokerSwiftSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+/// Full Foundation for a release link, for the executables that use it (the benchmarks, the
+/// chaos runner, the curses smoke test): the Makefile's release flags stop every object from
+/// asking for it, so that `celeriac` links FoundationEssentials alone (issue #6).
+let fullFoundation: [LinkerSetting] = ["Foundation", "FoundationInternationalization", "CoreFoundation", "_FoundationICU"]
+    .map { .linkedLibrary($0, .when(platforms: [.linux], configuration: .release)) }
 
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +96,9 @@ let package = Package(
         // MARK: Broker engine (issue #4)
         .systemLibrary(
             name: "CCeleriacLua",
-            pkgConfig: "lua5.1",
+            // No pkgConfig: its -L/usr/lib/x86_64-linux-gnu would come before the release link's
+            // folder of static-archive scripts (Benchmarks/layout/static-c-libraries); the shim
+            // includes <lua5.1/lua.h> and the library is on the default path.
             providers: [.apt(["liblua5.1-0-dev"])]
         ),
         .target(
@@ -139,7 +153,7 @@ let package = Package(
         // MARK: Console (terminal-independent foundation, ncurses backend, tmux smoke helper)
         .systemLibrary(
             name: "CCeleriacCurses",
-            pkgConfig: "ncursesw",
+            // No pkgConfig, as CCeleriacLua; its flags were -D's that SwiftPM drops anyway.
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
         .target(
@@ -150,7 +164,7 @@ let package = Package(
                            .product(name: "DequeModule", package: "swift-collections"),
                            // The live data source (issue #7): events, polls and actions on a cluster.
                            "Celeriac", "CeleriacRedis"],
-            swiftSettings: swiftSettings
+            swiftSettings: essentialsOnlySwiftSettings
         ),
         .target(
             name: "CeleriacConsoleCurses",
@@ -160,7 +174,8 @@ let package = Package(
         .executableTarget(
             name: "CursesSmoke",
             dependencies: ["CeleriacConsole", "CeleriacConsoleCurses"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: fullFoundation
         ),
         .testTarget(
             name: "CeleriacConsoleTests",
@@ -177,6 +192,7 @@ let package = Package(
             dependencies: [
                 "Celeriac", "CeleriacProtocol", "CeleriacRedis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ] + nio,
@@ -217,12 +233,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 "CeleriacBroker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "CeleriacConsole", "CeleriacConsoleCurses",
             ],
-            swiftSettings: swiftSettings,
+            swiftSettings: essentialsOnlySwiftSettings,
             // Release links take libstdc++ from its static archive (the linker script in that
             // folder): 1.2 MiB less resident in an idle worker (issue #6).
-            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Benchmarks/layout/static-libstdc++"],
+            // The same for ncursesw, tinfo and lua (static-c-libraries): 0.35 MiB.
+            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Benchmarks/layout/static-libstdc++",
+                                           "-L", Context.packageDirectory + "/Benchmarks/layout/static-c-libraries"],
                                           .when(platforms: [.linux], configuration: .release))]
         ),
         // The README's worker example, built so it cannot drift from the API.
@@ -241,7 +260,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/celeriac-bench",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: fullFoundation
         ),
         // Runs `celeriac-bench all --quick` so that the benchmarks cannot rot.
         .testTarget(
@@ -258,7 +278,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Chaos",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: fullFoundation
         ),
         .testTarget(
             name: "CeleriacCLITests",

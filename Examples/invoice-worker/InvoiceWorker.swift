@@ -1,5 +1,9 @@
 import CeleriacWorker
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The README's example: an application's own worker, with its own task beside the demo ones.
 @main

@@ -1,5 +1,9 @@
 import CeleriacBrokerCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
@@ -24,7 +28,7 @@ enum AppendOnlyLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .logFile(path: path, reason: "cannot read: \(error.localizedDescription)")
+            throw .logFile(path: path, reason: "cannot read: \(FileErrorText.describe(error))")
         }
         let bytes = [UInt8](data)
         let report: ReplayReport
@@ -38,7 +42,7 @@ enum AppendOnlyLoader {
             do {
                 try data.write(to: URL(fileURLWithPath: backup))
             } catch {
-                throw .logFile(path: path, reason: "ends in an incomplete record and a backup copy could not be written to \(backup): \(error.localizedDescription)")
+                throw .logFile(path: path, reason: "ends in an incomplete record and a backup copy could not be written to \(backup): \(FileErrorText.describe(error))")
             }
             guard truncate(path, off_t(report.validLength)) == 0 else {
                 throw .logFile(path: path, reason: "cannot truncate the incomplete last record: \(String(cString: strerror(errno)))")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How often the append-only log is flushed to disk, as Redis's `appendfsync`.
 public enum FsyncPolicy: String, Sendable, CaseIterable {
@@ -45,7 +49,7 @@ public struct BrokerConfiguration: Sendable {
 
     /// `~/.local/share/celeriac/broker`.
     public static var defaultDirectory: String {
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return home + "/.local/share/celeriac/broker"
     }
 

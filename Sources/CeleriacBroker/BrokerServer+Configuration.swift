@@ -1,5 +1,9 @@
 import CeleriacBrokerCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +61,7 @@ extension BrokerServer {
         do {
             try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         } catch {
-            return "cannot create the folder \(configuration.directory): \(error.localizedDescription)"
+            return "cannot create the folder \(configuration.directory): \(FileErrorText.describe(error))"
         }
         do {
             try attachLog(policy: policy, awaitingFirstRewrite: true)

@@ -1,6 +1,10 @@
 import CeleriacBrokerCore
 import CeleriacRESP
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -94,7 +98,7 @@ public final class BrokerServer: Service, @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
             } catch {
-                throw BrokerError.logFile(path: configuration.directory, reason: "cannot create the folder: \(error.localizedDescription)")
+                throw BrokerError.logFile(path: configuration.directory, reason: "cannot create the folder: \(FileErrorText.describe(error))")
             }
             let path = configuration.appendOnlyPath
             try await loop.submit {

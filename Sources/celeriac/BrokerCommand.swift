@@ -2,6 +2,7 @@ import ArgumentParser
 import CeleriacBroker
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc

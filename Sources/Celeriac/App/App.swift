@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// What an application holds: its configuration, the broker transport, the result backend,

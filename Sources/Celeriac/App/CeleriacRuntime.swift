@@ -1,6 +1,10 @@
 import CCeleriacExecutorHook
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -71,7 +75,7 @@ public enum CeleriacRuntime {
             case .installed:
                 return .alreadyInstalled
             case .idle:
-                guard Thread.isMainThread else {
+                guard celeriac_is_main_thread() else {
                     return .refused("must be called from the main thread")
                 }
                 guard installHook() else {
@@ -129,7 +133,7 @@ public enum CeleriacRuntime {
                 try await body()
                 exit(0)
             } catch {
-                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                StandardError.write("Error: \(error)\n")
                 exit(1)
             }
         }

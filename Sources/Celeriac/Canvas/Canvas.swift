@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A group's results, in member order.
 public struct GroupResult: Sendable {

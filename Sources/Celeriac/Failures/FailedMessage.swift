@@ -1,5 +1,9 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Turns a stored failed message into the message that retries it.
 ///

@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The worker failure store (beyond Celery): messages that failed for good, were not
 /// registered or could not be decoded, kept untouched so an operator can retry exactly what

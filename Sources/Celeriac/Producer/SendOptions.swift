@@ -1,5 +1,9 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The options of `apply_async`/`send_task` a producer understands.
 public struct SendOptions: Sendable {

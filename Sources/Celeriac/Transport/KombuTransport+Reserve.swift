@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension KombuTransport {
     /// Pops up to ARGV[1] messages from the first non-empty key of KEYS[3...] (BRPOP's order)

@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import NIOConcurrencyHelpers
 
@@ -305,7 +309,7 @@ public final class KombuTransport: Sendable {
     @discardableResult
     public func restoreVisible(now: Double = Date().timeIntervalSince1970) async throws(RedisError) -> [String] {
         try await releaseUnreleasedLock()
-        let token = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let token = String(UUID().uuidString.lowercased().filter { $0 != "-" })
         // Noted before the SET: its reply can be lost after the lock was taken.
         unreleasedLockToken.withLockedValue { $0 = token }
         let acquired = try await client.set(Self.unackedMutexKey, token,

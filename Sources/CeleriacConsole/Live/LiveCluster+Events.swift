@@ -1,5 +1,6 @@
 import Celeriac
 import CeleriacProtocol
+import Synchronization
 
 extension LiveCluster {
     /// The event feed: subscribes to every `celeryev` channel and hands each event to the

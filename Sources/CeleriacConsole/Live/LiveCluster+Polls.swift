@@ -1,6 +1,7 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+import Synchronization
 
 extension LiveCluster {
     /// The poll loop. The first round reads kombu's bindings, the queue depths, a snapshot of

@@ -1,5 +1,6 @@
 import Celeriac
 import CeleriacProtocol
+import Synchronization
 
 extension LiveCluster {
     /// Asks every worker for a snapshot (at start and after a reconnect).

@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The I/O half of `LiveSource`: everything that talks to the broker and the workers. It runs

@@ -1,5 +1,9 @@
 import Celeriac
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// The console's data from a live cluster: events, queue depths, worker snapshots, the audit

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import CeleriacProtocol
 
 /// Turns remote-control replies (`active`, `reserved`, `scheduled`, `stats`, `active_queues`,
@@ -73,7 +77,7 @@ public enum SnapshotReplies {
     /// `demo.add [rate_limit=10/s time_limit=5]` → the name and its attributes.
     public static func registeredEntry(_ entry: String) -> (name: String, attributes: [String: String]) {
         guard let open = entry.firstIndex(of: "["), entry.hasSuffix("]") else { return (entry, [:]) }
-        let name = entry[..<open].trimmingCharacters(in: .whitespaces)
+        let name = entry[..<open].trimmingWhitespace()
         let inside = entry[entry.index(after: open)..<entry.index(before: entry.endIndex)]
         var attributes: [String: String] = [:]
         for pair in inside.split(separator: " ") {
@@ -85,7 +89,7 @@ public enum SnapshotReplies {
 
     /// `celery.concurrency.thread:TaskPool` → `thread`; anything else as sent.
     static func poolKind(_ implementation: String) -> String {
-        guard let range = implementation.range(of: "concurrency.") else { return implementation }
+        guard let range = implementation.firstRange(of: "concurrency.") else { return implementation }
         let rest = implementation[range.upperBound...]
         return String(rest.prefix { $0 != ":" && $0 != "." })
     }

@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The console's views. `name` is the view's key in the `KeyMap` and on `--view NAME`.
 public enum ConsoleView: String, CaseIterable, Hashable, Sendable {
@@ -38,7 +43,7 @@ public enum ConsoleView: String, CaseIterable, Hashable, Sendable {
 
     /// The view by name, case-insensitive, accepting `task-types`, `detail` and `worker`.
     public init?(name: String) {
-        let lowered = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
+        let lowered = name.lowercased().replacingScalar("-", with: "").replacingScalar("_", with: "")
         let aliases: [String: ConsoleView] = ["detail": .taskDetail, "task": .taskDetail, "worker": .workerDetail,
                                               "types": .taskTypes]
         if let view = ConsoleView.allCases.first(where: { $0.rawValue.lowercased() == lowered }) ?? aliases[lowered] {

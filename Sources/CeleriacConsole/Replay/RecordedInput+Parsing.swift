@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import CeleriacProtocol
 
 /// A line of a recording that could not be read.
@@ -142,7 +146,7 @@ public struct Recording: Sendable {
         inputs = []
         errors = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             guard !trimmed.isEmpty else { continue }
             do {
                 inputs.append(try RecordedInput(line: String(trimmed), number: index + 1))

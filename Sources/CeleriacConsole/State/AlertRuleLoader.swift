@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TOMLKit
 
 /// Reads alert rules from a TOML file (`celeriac console --alerts FILE`). Each rule is a table
@@ -90,7 +95,7 @@ public enum AlertRuleLoader {
             if let line = locator.line(of: path) { return line }
             let header = "[" + path.joined(separator: ".")
             return lines.firstIndex { line in
-                let text = line.trimmingCharacters(in: .whitespaces)
+                let text = line.trimmingWhitespace()
                 return text.hasPrefix(header + ".") || text.hasPrefix(header + "]")
             }.map { $0 + 1 }
         }

@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The sixteen ANSI colours, numbered as terminals number them (0–7 normal, 8–15 bright).
 public enum ANSIColor: Int, CaseIterable, Hashable, Sendable {
@@ -11,7 +16,7 @@ public enum ANSIColor: Int, CaseIterable, Hashable, Sendable {
 
     /// The colour with that name, or nil.
     public init?(name: String) {
-        let folded = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
+        let folded = name.lowercased().replacingScalar("-", with: "").replacingScalar("_", with: "")
         if folded == "gray" || folded == "grey" {
             self = .brightBlack
             return

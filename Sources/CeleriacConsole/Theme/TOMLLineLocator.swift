@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Finds the line of a key in TOML source text. TOMLKit reports lines only for syntax errors,
 /// so semantic errors (an unknown role, a bad colour) locate their key with this small scanner
@@ -17,7 +22,7 @@ struct TOMLLineLocator {
         var number = 0
         for raw in source.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            let line = TOMLLineLocator.stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
+            let line = TOMLLineLocator.stripComment(String(raw)).trimmingWhitespace()
             if line.hasPrefix("[[") { continue }
             if line.hasPrefix("["), let close = line.lastIndex(of: "]") {
                 section = TOMLLineLocator.keyPath(String(line[line.index(after: line.startIndex)..<close]))
@@ -59,7 +64,7 @@ struct TOMLLineLocator {
 
     private static func keyPath(_ text: String) -> [String] {
         text.split(separator: ".").map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            String($0.trimmingWhitespace().drop { $0 == "\"" || $0 == "'" }.reversed().drop { $0 == "\"" || $0 == "'" }.reversed())
         }.filter { !$0.isEmpty }
     }
 }

@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A colour as a theme names it.
 ///
@@ -26,7 +31,7 @@ public enum TerminalColor: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a theme file's colour string; nil when it is none of the accepted forms.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.lowercased() == "default" || trimmed.lowercased() == "none" {
             self = .default
         } else if let ansi = ANSIColor(name: trimmed) {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Finds and loads themes.
 ///
@@ -23,7 +27,7 @@ public struct ThemeLoader: Sendable {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 currentDirectory: String = FileManager.default.currentDirectoryPath,
-                executablePath: String? = Bundle.main.executablePath) {
+                executablePath: String? = ExecutablePath.current) {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.executablePath = executablePath

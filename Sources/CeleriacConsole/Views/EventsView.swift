@@ -1,3 +1,4 @@
+import CeleriacProtocol
 /// View 8: the raw event stream as `celery events --dump` prints it, filterable by free words,
 /// with the counters of malformed input.
 enum EventsView {

@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension String {
     /// The text broken into lines of at most `width` columns: at spaces where possible, inside a
@@ -8,7 +13,7 @@ extension String {
     public func wrapped(toWidth width: Int) -> [String] {
         guard width > 0 else { return [] }
         var result: [String] = []
-        let expanded = replacingOccurrences(of: "\t", with: "    ")
+        let expanded = replacingScalar("\t", with: "    ")
         for paragraph in expanded.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             var lineWidth = 0

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Bridges between ``JSONValue`` and Swift `Codable` types, for tasks that want typed
 /// arguments and results. The bridge goes through JSON text with Foundation's coders, so

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension TaskMessageBuilder {
     /// A builder for calling a signature, as `Signature.apply_async(args)` does: the id, reply

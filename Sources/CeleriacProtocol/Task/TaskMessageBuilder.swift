@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Builds a task message exactly as Python Celery's `apply_async`/`send_task` would: all the
 /// headers in Celery's order, `argsrepr`/`kwargsrepr` through Celery's saferepr, the anonymous

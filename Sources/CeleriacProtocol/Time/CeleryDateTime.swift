@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A date and time as Celery writes it with Python's `datetime.isoformat()`:
 /// `2026-11-25T05:40:46.453243+00:00`, with `.ffffff` left out when the microseconds are 0.

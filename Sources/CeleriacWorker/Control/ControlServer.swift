@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// The worker's side of remote control (kombu's pidbox `Node` as a Celery worker runs it):

@@ -1,5 +1,14 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The text of the `report` reply, laid out as Celery's `app.bugreport()`: software,
 /// platform, transport and results, then the worker's non-default settings as `key: repr`.

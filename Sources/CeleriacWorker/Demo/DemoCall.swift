@@ -1,6 +1,10 @@
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One thing the demo load sends: a single task, a chain or a chord. Every task id is chosen
 /// here, so the tally can follow each task the load created, including the later steps of a

@@ -1,5 +1,14 @@
 import Celeriac
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 
 /// Sends the demo mix at a rate that swells and ebbs (a slow wave plus a burst now and then),

@@ -1,5 +1,9 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The demo's mix of work: what a busy small service might send — quick arithmetic on `fast`,
 /// slow jobs on `slow`, a few failures, flaky tasks that retry, delayed and urgent tasks, and
@@ -135,11 +139,17 @@ public struct DemoMix: Sendable {
     private mutating func newID() -> String {
         let high = random.next()
         let low = random.next()
-        let hex = String(format: "%016llx%016llx", high, low)
+        let hex = Self.hex16(high) + Self.hex16(low)
         let chars = Array(hex)
         var text = String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-4" + String(chars[13..<16]) + "-"
         let variant = "89ab"[("89ab".index("89ab".startIndex, offsetBy: Int(low >> 62)))]
         text += String(variant) + String(chars[17..<20]) + "-" + String(chars[20..<32])
         return text
+    }
+
+    /// `value` as 16 lowercase hex digits, zero-padded (as `%016llx`).
+    private static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Watches a demo run from the outside, as any Celery tool could: counts retries and the
 /// workers seen online from the event stream, and the peak queue depth from polls.

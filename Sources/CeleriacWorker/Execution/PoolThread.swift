@@ -1,5 +1,9 @@
 import DequeModule
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +22,7 @@ import Glibc
 final class PoolThread: TaskExecutor, @unchecked Sendable {
     // @unchecked Sendable: every mutable field below is read and written only while
     // `condition` is locked.
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var jobs: Deque<UnownedJob> = []
     private var holdsBody = false
     private var retiring = false
@@ -32,13 +36,8 @@ final class PoolThread: TaskExecutor, @unchecked Sendable {
     init(number: Int, onExit: (@Sendable () -> Void)? = nil) {
         self.number = number
         self.onExit = onExit
-        let thread = Thread { [self] in
-            Self.nameCurrentThread("pool-thread-\(number)")
-            serve()
-        }
         // Task bodies may recurse deeply or keep large values on the stack: 8 MiB as a main thread has.
-        thread.stackSize = 8 << 20
-        thread.start()
+        OSThread.start(name: "pool-thread-\(number)", stackSize: 8 << 20) { [self] in serve() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {

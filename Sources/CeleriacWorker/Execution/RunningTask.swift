@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import NIOConcurrencyHelpers
 
 /// A handle on a running task that `revoke --terminate` and the time limits act through.
 public final class RunningTask: @unchecked Sendable {
@@ -8,7 +13,7 @@ public final class RunningTask: @unchecked Sendable {
         case terminate(signal: Int32)
     }
 
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var reason: StopReason?
     private var work: Task<Void, Never>?
     private var observer: (@Sendable (StopReason) -> Void)?

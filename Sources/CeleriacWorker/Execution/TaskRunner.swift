@@ -1,5 +1,10 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import NIOConcurrencyHelpers
 
 /// Runs one task body with Celery's time limits.
 ///
@@ -106,7 +111,7 @@ final class RunRace: @unchecked Sendable {
         case hardLimit
     }
 
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var ending: Ending?
     private var bodyDone = false
     private var waiters: [CheckedContinuation<Ending, Never>] = []

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +19,7 @@ public enum ParentLifeline {
         guard fcntl(descriptor, F_GETFD) != -1 else { return false }
         // Keep the lifeline out of anything this process starts in turn.
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        let thread = Thread {
+        OSThread.start(name: "celeriac-parent-lifeline") {
             var byte: UInt8 = 0
             while true {
                 let count = read(descriptor, &byte, 1)
@@ -26,8 +30,6 @@ public enum ParentLifeline {
             close(descriptor)
             onClose()
         }
-        thread.name = "celeriac-parent-lifeline"
-        thread.start()
         return true
     }
 }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +28,7 @@ open class SpawnedProcess: @unchecked Sendable {
     public let pid: pid_t
     /// The program's path.
     public let executable: String
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var status: Int32?
 
     /// Starts `executable` (a path) with `arguments`.

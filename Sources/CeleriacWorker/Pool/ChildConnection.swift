@@ -1,5 +1,10 @@
+import Celeriac
 import DequeModule
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 #if canImport(Glibc)
@@ -133,7 +138,7 @@ final class ChildConnection: Sendable {
     }
 
     func fail(_ reason: String) -> Never {
-        FileHandle.standardError.write(Data("celeriac pool child \(getpid()): \(reason); exiting\n".utf8))
+        StandardError.write("celeriac pool child \(getpid()): \(reason); exiting\n")
         exit(3)
     }
 }

@@ -1,6 +1,10 @@
 import CeleriacProtocol
 import DequeModule
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -46,9 +50,7 @@ extension ProcessPool {
             kill(process.pid, SIGKILL)
             return
         }
-        let thread = Thread { [self] in read(from: link, child: id) }
-        thread.name = "pool-reader-\(id)"
-        thread.start()
+        OSThread.start(name: "pool-reader-\(id)") { [self] in read(from: link, child: id) }
         let timeout = options.startTimeout
         Task { [weak self] in
             guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return }

@@ -1,5 +1,10 @@
+import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +32,7 @@ public enum ProcessPoolChild {
     /// Serves jobs with the tasks of `registry` until the parent closes the socket, then exits.
     public static func serve(registry: TaskRegistry) async -> Never {
         guard let socket = descriptor, fcntl(socket, F_GETFD) != -1 else {
-            FileHandle.standardError.write(Data("celeriac pool child: \(environmentKey) names no open descriptor\n".utf8))
+            StandardError.write("celeriac pool child: \(environmentKey) names no open descriptor\n")
             exit(3)
         }
         // Signals are the parent's way to end a job (revoke --terminate): whatever handlers
@@ -35,9 +40,7 @@ public enum ProcessPoolChild {
         for number in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2] { signal(number, SIG_DFL) }
         let connection = ChildConnection(socket: socket)
         connection.send(.ready(pid: getpid()))
-        let thread = Thread { connection.readFrames() }
-        thread.name = "pool-child-reader"
-        thread.start()
+        OSThread.start(name: "pool-child-reader") { connection.readFrames() }
         // Jobs in the order they came, each run inline in this task (no task per job unless it
         // has a soft limit to race); the next queued job starts as soon as a result is written.
         while true {

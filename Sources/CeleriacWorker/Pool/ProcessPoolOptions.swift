@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The settings of `--pool process`: how children are started and when they are recycled.
 public struct ProcessPoolOptions: Sendable, Hashable {

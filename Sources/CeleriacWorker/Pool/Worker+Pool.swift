@@ -1,5 +1,9 @@
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The worker's side of `--pool threads|process`: where a task body runs, what a lost child
 /// means for its message, what `stats` says about the pool, and the autoscaler.

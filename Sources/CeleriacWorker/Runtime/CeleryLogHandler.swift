@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Synchronization
 
@@ -41,7 +50,7 @@ public struct CeleryLogHandler: LogHandler {
         public convenience init(appendingTo path: String) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             guard fd >= 0 else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+                throw CocoaError(.fileWriteNoPermission, userInfo: ["NSFilePath": path])
             }
             self.init(descriptor: fd)
         }
@@ -89,7 +98,7 @@ public struct CeleryLogHandler: LogHandler {
         private func writeAll(_ bytes: [UInt8]) {
             var offset = 0
             while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+                let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
                 if written <= 0 { return }
                 offset += written
             }
@@ -162,3 +171,9 @@ public struct CeleryLogHandler: LogHandler {
         }
     }
 }
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif

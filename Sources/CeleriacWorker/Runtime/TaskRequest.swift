@@ -1,6 +1,10 @@
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One received task: the delivery it came in, its decoded message and the registered task
 /// that runs it, plus what the worker learns about it on the way (start time, ack).

@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Worker {
     /// How long the body's dispatch claim lasts (Celery: `max(5, join_timeout × 2)`, 10 s).
@@ -22,7 +26,7 @@ extension Worker {
         let part = String(decoding: ChordPart(taskID: request.id, state: state, result: result).encoded(), as: UTF8.self)
         let index = message.headers.groupIndex.map(String.init) ?? "+inf"
         let expires = String(Int(results.expires ?? 0))
-        let token = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let token = String(UUID().uuidString.lowercased().filter { $0 != "-" })
         let client = results.client
         do {
             let reply = try await client.evalSHA(

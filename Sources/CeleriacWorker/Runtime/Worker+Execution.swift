@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Worker {
     /// Runs one request in its slot, in Celery's order: ack (early), `task-started`, the
@@ -151,7 +155,7 @@ extension Worker {
                           storedTraceback: String?? = .none, logged: Bool = false) async
     {
         if !logged {
-            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingCharacters(in: .newlines))")
+            logger.error("Task \(request.name)[\(request.id)] raised unexpected: \(exception.pythonRepr)\n\(traceback.trimmingNewlines())")
         }
         await publishErrbacks(of: request)
         var stored = true

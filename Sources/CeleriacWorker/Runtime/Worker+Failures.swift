@@ -1,6 +1,10 @@
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Worker {
     /// Keeps the original message of a task that failed for good, was not registered, or could

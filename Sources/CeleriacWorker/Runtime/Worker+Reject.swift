@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Worker {
     /// Discards a revoked or expired request as Celery does: REVOKED result

@@ -2,7 +2,11 @@ import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
 import DequeModule
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// A Celery-compatible worker: consumes its queues through a prefetching ``Consumer``, runs

@@ -1,6 +1,10 @@
 import CeleriacConsole
 import CeleriacWorker
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs an alert rule's `run` command when the alert starts firing: `/bin/sh -c COMMAND` with
 /// the alert in its environment and its output discarded (it must not draw over the console).

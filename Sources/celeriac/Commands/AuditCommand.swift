@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac audit`: the actions operators took through the console (the `celeriac.audit`
 /// list in the broker), oldest of the shown ones first.
@@ -69,6 +73,6 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Tabs and newlines inside a field would break the line format.
     static func oneLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+        text.replacingScalar("\t", with: " ").replacingScalar("\n", with: " ")
     }
 }

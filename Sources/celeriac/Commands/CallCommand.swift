@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac call NAME`: send a task (Celery's `celery call`), print its id, or with `--wait`
 /// its result.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Celeriac
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `--broker` and `--result-backend`, shared by every verb that talks to the cluster.

@@ -1,4 +1,9 @@
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -15,10 +20,10 @@ extension ConsoleCommand {
         guard FileManager.default.createFile(atPath: file.path, contents: Data((text + "\n").utf8)) else { return nil }
         defer { try? FileManager.default.removeItem(at: file) }
         // The editor setting may carry its own arguments (`code --wait`), as git allows.
-        let status = system("\(editor) '\(file.path.replacingOccurrences(of: "'", with: "'\\''"))'")
+        let status = system("\(editor) '\(file.path.replacingScalar("'", with: "'\\''"))'")
         guard status == 0, let data = FileManager.default.contents(atPath: file.path),
               let edited = String(data: data, encoding: .utf8) else { return nil }
-        let trimmed = edited.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines) ? nil : trimmed
+        let trimmed = edited.trimmingWhitespaceAndNewlines()
+        return trimmed == text.trimmingWhitespaceAndNewlines() ? nil : trimmed
     }
 }

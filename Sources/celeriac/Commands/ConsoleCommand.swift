@@ -2,7 +2,11 @@ import ArgumentParser
 import Celeriac
 import CeleriacConsole
 import CeleriacConsoleCurses
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// `celeriac console`: the full-screen console over a live cluster (or a recording), or one

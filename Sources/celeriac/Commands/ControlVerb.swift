@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac control METHOD ARGS…`: change workers (Celery's `celery control`).
 struct ControlVerb: AsyncParsableCommand {
@@ -90,7 +94,7 @@ struct ControlVerb: AsyncParsableCommand {
     func run() async throws {
         let command = try command()
         let seconds = try JSONArguments.seconds(timeout, option: "--timeout")
-        let nodes = destination.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let nodes = destination.map { $0.split(separator: ",").map { $0.trimmingWhitespace() } }
         guard command.expectsReply else {
             try await runReportingFailures {
                 let app = try await connection.makeApp()

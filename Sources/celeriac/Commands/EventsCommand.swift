@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac events --dump`: print every event as it arrives (Celery's `celery events --dump`),
 /// flushed line by line, until interrupted.

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac failures`: the worker failure store — tasks that failed for good, were not
 /// registered, or could not be decoded — newest first.

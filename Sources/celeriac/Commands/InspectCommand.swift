@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
@@ -58,7 +62,7 @@ struct InspectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let seconds = try JSONArguments.seconds(timeout, option: "--timeout")
-        let nodes = destination.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let nodes = destination.map { $0.split(separator: ",").map { $0.trimmingWhitespace() } }
         try await broadcastAndPrint(connection: connection, command: command, destination: nodes, timeout: seconds, json: json)
     }
 }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Parsing of JSON and time options shared by the verbs.
 enum JSONArguments {

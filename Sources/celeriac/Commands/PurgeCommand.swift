@@ -1,6 +1,11 @@
 import ArgumentParser
 import Celeriac
+import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac purge`: remove every waiting message from queues (Celery's `celery purge`).
 struct PurgeCommand: AsyncParsableCommand {
@@ -15,7 +20,7 @@ struct PurgeCommand: AsyncParsableCommand {
     var force = false
 
     var names: [String] {
-        (queues ?? "celery").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (queues ?? "celery").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     func validate() throws {
@@ -35,7 +40,7 @@ struct PurgeCommand: AsyncParsableCommand {
             FileHandleOutput.standardErrorPrompt("Are you sure you want to delete all tasks (yes/NO)? ")
             // Read on the main actor (the main thread, idle meanwhile): a blocking read in a
             // task would hold one of the event loops that run tasks and network I/O.
-            let answer = await MainActor.run { readLine() }?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let answer = await MainActor.run { readLine() }?.trimmingWhitespace().lowercased() ?? ""
             guard answer == "yes" || answer == "y" else {
                 FileHandleOutput.standardError("Aborted: nothing was purged.")
                 throw ExitCode.failure

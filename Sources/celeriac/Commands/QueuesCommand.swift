@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac queues`: every queue kombu knows (from the `_kombu.binding.*` sets) with its depth
 /// per priority, and consumer counts from an `active_queues` broadcast.

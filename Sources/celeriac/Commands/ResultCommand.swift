@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `celeriac result ID`: wait for a task's result and print it (Celery's `celery result`).
 struct ResultCommand: AsyncParsableCommand {

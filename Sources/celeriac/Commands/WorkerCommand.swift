@@ -1,7 +1,11 @@
 import ArgumentParser
 import Celeriac
 import CeleriacWorker
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
@@ -214,8 +218,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 Task { await worker.requestShutdown() }
                 // The parent often took the broker with it; a warm shutdown that cannot reach
                 // it must not keep this process alive for long.
-                Thread.detachNewThread {
-                    Thread.sleep(forTimeInterval: Self.orphanGrace)
+                OSThread.start(name: "celeriac-orphan") {
+                    var request = timespec(tv_sec: Int(Self.orphanGrace), tv_nsec: 0)
+                    var left = timespec()
+                    while nanosleep(&request, &left) != 0, errno == EINTR { request = left }
                     logger.error("the parent is gone and the shutdown did not finish in \(Int(Self.orphanGrace)) s: exiting")
                     Glibc.exit(1)
                 }

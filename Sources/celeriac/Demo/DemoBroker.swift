@@ -1,6 +1,13 @@
 import CeleriacBroker
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The demo's broker: the bundled one, in this process, on a free loopback port with a fresh
 /// temporary data folder — never a Redis the user already runs on 6379.

@@ -1,6 +1,11 @@
 import ArgumentParser
 import CeleriacConsole
+import CeleriacWorker
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 #if canImport(Glibc)
