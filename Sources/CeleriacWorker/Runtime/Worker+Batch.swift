@@ -1,7 +1,11 @@
 import Celeriac
 import CeleriacProtocol
 import CeleriacRedis
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// Requests of tasks whose bodies never suspend (``TaskRegistry/register(_:options:synchronous:)``),
