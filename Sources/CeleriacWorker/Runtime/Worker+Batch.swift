@@ -56,15 +56,7 @@ extension Worker {
     func beginBatch(_ requests: [TaskRequest], now: Double) {
         var items: [BatchItem] = []
         items.reserveCapacity(requests.count)
-        for request in requests {
-            if revoked.contains(request.id, now: now) {
-                spawnDiscard(request, expired: false)
-                continue
-            }
-            if request.isExpired(now: now) {
-                spawnDiscard(request, expired: true)
-                continue
-            }
+        for request in requests where !discardedAsStale(request, now: now) {
             var running = request
             running.timeStart = now
             running.acknowledged = true

@@ -63,14 +63,7 @@ extension Worker {
             return
         }
         let request = TaskRequest(delivery: delivery, message: message, task: task, receivedAt: now)
-        if revoked.contains(request.id, now: now) {
-            spawnDiscard(request, expired: false)
-            return
-        }
-        if request.isExpired(now: now) {
-            spawnDiscard(request, expired: true)
-            return
-        }
+        if discardedAsStale(request, now: now) { return }
         if switches.taskEventsEnabled {
             // Not awaited: a full buffer is published by a task of its own, off the actor.
             events.post(.taskReceived, fields: EventFields.taskReceived(for: message))
@@ -135,14 +128,7 @@ extension Worker {
     /// Puts a request in a slot and runs it in its own task. A request revoked or expired
     /// while it waited is discarded instead.
     func begin(_ request: TaskRequest, now: Double) {
-        if revoked.contains(request.id, now: now) {
-            spawnDiscard(request, expired: false)
-            return
-        }
-        if request.isExpired(now: now) {
-            spawnDiscard(request, expired: true)
-            return
-        }
+        if discardedAsStale(request, now: now) { return }
         var running = request
         running.timeStart = now
         let acksLate = request.acksLate(workerDefault: configuration.acksLate)
@@ -159,6 +145,19 @@ extension Worker {
         }
         // A body without a time limit runs in this task, which a stop then cancels.
         if runsInline(soft: limits.soft, hard: limits.hard) { handle.carry(work) }
+    }
+
+    /// Discards a request revoked or expired by now (REVOKED, `task-revoked`, ack) and says so.
+    func discardedAsStale(_ request: TaskRequest, now: Double) -> Bool {
+        if revoked.contains(request.id, now: now) {
+            spawnDiscard(request, expired: false)
+            return true
+        }
+        if request.isExpired(now: now) {
+            spawnDiscard(request, expired: true)
+            return true
+        }
+        return false
     }
 
     /// The soft and hard limits of a request: the message's own, else the task type's (as
