@@ -109,9 +109,13 @@ struct WorkerBatchTests {
 
     @Test func aPlainRevokeReachesATaskWaitingInItsBatch() async throws {
         let ran = Mutex<[String]>([])
+        // The first body of the batch holds it until the revoke is done (at most 20 s): a fixed
+        // sleep was not enough where other suites kept the cooperative pool busy.
+        let gate = Mutex(false)
         var registry = DemoTasks.registry
         registry.register("t.slow", synchronous: { task in
-            usleep(800_000)
+            let deadline = Date().addingTimeInterval(20)
+            while !gate.withLock({ $0 }), Date() < deadline { usleep(1_000) }
             ran.withLock { $0.append(task.id) }
             return .null
         })
@@ -125,9 +129,10 @@ struct WorkerBatchTests {
             let victim = try await harness.producer.send("t.mark", options: options)
             let after = try await harness.producer.send("t.mark", options: options)
             #expect(await harness.worker.addConsumer(QueueInfo(name: "batched")))
-            // The three start together; the slow one holds the batch while the revoke comes.
+            // The three start together; the slow one holds the batch until the revoke is done.
             try await eventually("the batch started") { await harness.worker.activeRequests().count == 3 }
             _ = await harness.worker.revoke([victim.id], terminate: false, signal: "TERM")
+            gate.withLock { $0 = true }
             let meta = try await victim.wait(timeout: 20)
             #expect(meta.status == .revoked)
             #expect(try await slow.wait(timeout: 20).status == .success)
