@@ -321,7 +321,7 @@ public actor Consumer {
     public nonisolated func settled(_ deliveries: [Delivery]) async {
         guard !deliveries.isEmpty else { return }
         let waiters = settledInbox.withLockedValue { inbox -> [CheckedContinuation<Void, Never>] in
-            for delivery in deliveries { inbox.tags.append(delivery.deliveryTag) }
+            inbox.tags.append(contentsOf: deliveries.map(\.deliveryTag))
             defer { inbox.roomWaiters.removeAll() }
             return inbox.roomWaiters
         }

@@ -50,17 +50,8 @@ public struct ResultWriter: Sendable {
     /// was written.
     @discardableResult
     public func store(_ meta: ResultMeta, taskID: String) async throws(RedisError) -> Bool {
-        let key = ResultMeta.key(forTaskID: taskID)
-        let bytes = meta.encoded()
-        switch try await batches.submit(Write(key: key, value: bytes)).get() {
-        case .stored:
-            return true
-        case .successExists:
-            return false
-        case .undecided(let existing):
-            if let stored = try? ResultMeta.decode(existing), stored.status == .success { return false }
-            return try await storeChecked(key: key, bytes: bytes)
-        }
+        let write = Write(key: ResultMeta.key(forTaskID: taskID), value: meta.encoded())
+        return try await written(write, try await batches.submit(write).get())
     }
 
     /// Stores many results at once, each unless a SUCCESS is already stored for its task: one
@@ -76,22 +67,25 @@ public struct ResultWriter: Sendable {
             let writes = chunk.map { Write(key: ResultMeta.key(forTaskID: $0.taskID), value: $0.meta.encoded()) }
             let verdicts = await Self.write(writes, ttl: ttl, client: client)
             for (write, verdict) in zip(writes, verdicts) {
-                switch try verdict.get() {
-                case .stored:
-                    written.append(true)
-                case .successExists:
-                    written.append(false)
-                case .undecided(let existing):
-                    if let stored = try? ResultMeta.decode(existing), stored.status == .success {
-                        written.append(false)
-                    } else {
-                        written.append(try await storeChecked(key: write.key, bytes: write.value))
-                    }
-                }
+                written.append(try await self.written(write, try verdict.get()))
             }
             start += Self.batchLimit
         }
         return written
+    }
+
+    /// Whether `write` was written, from the script's verdict: a value it could not judge is
+    /// decoded here and, unless it is a SUCCESS, written Celery's way.
+    private func written(_ write: Write, _ verdict: Verdict) async throws(RedisError) -> Bool {
+        switch verdict {
+        case .stored:
+            return true
+        case .successExists:
+            return false
+        case .undecided(let existing):
+            if let stored = try? ResultMeta.decode(existing), stored.status == .success { return false }
+            return try await storeChecked(key: write.key, bytes: write.value)
+        }
     }
 
     /// The most results one script call stores.

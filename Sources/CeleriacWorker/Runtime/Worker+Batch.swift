@@ -20,6 +20,8 @@ extension Worker {
     /// One request of a batch and what can stop it before its body starts.
     struct BatchItem: Sendable {
         var request: TaskRequest
+        /// The request's synchronous body.
+        var body: SynchronousTaskHandler
         var handle: RunningTask
         /// Settled on arrival (``Consumer/settleOnArrival(_:)``): no ack goes to the broker.
         var settledOnArrival: Bool
@@ -57,6 +59,11 @@ extension Worker {
         var items: [BatchItem] = []
         items.reserveCapacity(requests.count)
         for request in requests where !discardedAsStale(request, now: now) {
+            // ``runsInBatch(_:)`` chose it for its synchronous body; without one it runs alone.
+            guard let body = request.task.synchronousHandler else {
+                begin(request, now: now)
+                continue
+            }
             var running = request
             running.timeStart = now
             running.acknowledged = true
@@ -66,7 +73,7 @@ extension Worker {
             let withdrawal = Withdrawal()
             handle.onWithdraw { withdrawal.mark() }
             active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
-            items.append(BatchItem(request: running, handle: handle, settledOnArrival: settled, withdrawal: withdrawal))
+            items.append(BatchItem(request: running, body: body, handle: handle, settledOnArrival: settled, withdrawal: withdrawal))
         }
         guard !items.isEmpty else { return }
         batchesRunning += 1
@@ -115,21 +122,11 @@ extension Worker {
     /// restarts; acks that still fail let go of their deliveries (they come back after the
     /// visibility timeout).
     nonisolated func ackAll(_ requests: [TaskRequest]) async {
-        var delay = 0.1
         let deliveries = requests.map(\.delivery)
-        for attempt in 1...Self.resultStoreAttempts {
-            do {
-                try await consumer.ack(deliveries)
-                return
-            } catch {
-                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
-                    logger.error("ack of \(requests.count) tasks failed (they may be redelivered): \(error)")
-                    for delivery in deliveries { await consumer.release(delivery) }
-                    return
-                }
-                try? await Task.sleep(for: .seconds(delay))
-                delay = min(delay * 2, 1)
-            }
+        let acked = await retryingWhileBrokerRestarts { () async throws(RedisError) in try await consumer.ack(deliveries) }
+        if case .failure(let error) = acked {
+            logger.error("ack of \(requests.count) tasks failed (they may be redelivered): \(error)")
+            for delivery in deliveries { await consumer.release(delivery) }
         }
     }
 
@@ -137,11 +134,10 @@ extension Worker {
     nonisolated func runBatched(_ item: BatchItem) -> ExecutionOutcome {
         if item.withdrawal.isMarked { return .withdrawn }
         if case .terminate(let signal) = item.handle.stopReason { return .terminated(signal: signal, runtime: 0) }
-        guard let body = item.request.task.synchronousHandler else { return .withdrawn }
         if switches.taskEventsEnabled {
             events.post(.taskStarted, fields: EventFields.taskStarted(uuid: item.request.id))
         }
-        return TaskRunner.runSynchronous(body, context: item.request.context(hostname: nodename), handle: item.handle)
+        return TaskRunner.runSynchronous(item.body, context: item.request.context(hostname: nodename), handle: item.handle)
     }
 
     /// Whether a message calls for more than its own result when it succeeds: a chain step,
@@ -177,21 +173,14 @@ extension Worker {
     /// ``store(_:for:)`` for many results at once, with the same retries while the broker
     /// restarts.
     nonisolated func storeAll(_ metas: [(meta: ResultMeta, taskID: String)]) async {
-        var delay = 0.1
-        for attempt in 1...Self.resultStoreAttempts {
-            do {
-                try await results.store(metas)
-                if attempt > 1 { logger.info("\(metas.count) results stored on attempt \(attempt)") }
-                return
-            } catch {
-                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
-                    logger.error("\(metas.count) results not stored (\(metas.map(\.taskID).joined(separator: ", "))): \(error)")
-                    return
-                }
-                if attempt == 1 { logger.warning("\(metas.count) results not stored yet (\(error)); retrying") }
-                try? await Task.sleep(for: .seconds(delay))
-                delay = min(delay * 2, 1)
-            }
+        let outcome = await retryingWhileBrokerRestarts(
+            { () async throws(RedisError) in try await results.store(metas) },
+            retrying: { error in logger.warning("\(metas.count) results not stored yet (\(error)); retrying") })
+        switch outcome {
+        case .success(let attempt):
+            if attempt > 1 { logger.info("\(metas.count) results stored on attempt \(attempt)") }
+        case .failure(let error):
+            logger.error("\(metas.count) results not stored (\(metas.map(\.taskID).joined(separator: ", "))): \(error)")
         }
     }
 }

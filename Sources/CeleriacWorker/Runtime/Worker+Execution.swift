@@ -289,20 +289,10 @@ extension Worker {
     /// still fails lets go of the delivery here, so its prefetch slot is not held forever; the
     /// message comes back after the visibility timeout and runs again.
     nonisolated func ack(_ request: TaskRequest) async {
-        var delay = 0.1
-        for attempt in 1...Self.resultStoreAttempts {
-            do {
-                try await consumer.ack(request.delivery)
-                return
-            } catch {
-                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
-                    logger.error("ack of \(request.name)[\(request.id)] failed (it may be redelivered): \(error)")
-                    await consumer.release(request.delivery)
-                    return
-                }
-                try? await Task.sleep(for: .seconds(delay))
-                delay = min(delay * 2, 1)
-            }
+        let acked = await retryingWhileBrokerRestarts { () async throws(RedisError) in try await consumer.ack(request.delivery) }
+        if case .failure(let error) = acked {
+            logger.error("ack of \(request.name)[\(request.id)] failed (it may be redelivered): \(error)")
+            await consumer.release(request.delivery)
         }
     }
 
@@ -320,27 +310,44 @@ extension Worker {
     /// out for a result that was never written, or the result is lost for good.
     @discardableResult
     nonisolated func store(_ meta: ResultMeta, for request: TaskRequest) async -> Bool {
-        var delay = 0.1
-        for attempt in 1...Self.resultStoreAttempts {
-            do {
-                try await results.store(meta, taskID: request.id)
-                if attempt > 1 { logger.info("result of \(request.name)[\(request.id)] stored on attempt \(attempt)") }
-                return true
-            } catch {
-                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else {
-                    logger.error("result of \(request.name)[\(request.id)] not stored: \(error)")
-                    return false
-                }
-                if attempt == 1 { logger.warning("result of \(request.name)[\(request.id)] not stored yet (\(error)); retrying") }
-                try? await Task.sleep(for: .seconds(delay))
-                delay = min(delay * 2, 1)
-            }
+        let outcome = await retryingWhileBrokerRestarts(
+            { () async throws(RedisError) in try await results.store(meta, taskID: request.id) },
+            retrying: { error in logger.warning("result of \(request.name)[\(request.id)] not stored yet (\(error)); retrying") })
+        switch outcome {
+        case .success(let attempt):
+            if attempt > 1 { logger.info("result of \(request.name)[\(request.id)] stored on attempt \(attempt)") }
+            return true
+        case .failure(let error):
+            logger.error("result of \(request.name)[\(request.id)] not stored: \(error)")
+            return false
         }
-        return false
     }
 
     /// Tries of ``store(_:for:)`` before it gives up.
     nonisolated static var resultStoreAttempts: Int { 24 }
+
+    /// Runs `write` until it succeeds, trying again with growing delays (0.1 s, doubling up to
+    /// 1 s; ``resultStoreAttempts`` tries, about 20 s) while its error is transient (a broker
+    /// restarting) and the worker is not abandoning its work. `retrying` hears of the first
+    /// failure that is tried again. Returns the attempt that succeeded, or the error given up on.
+    nonisolated func retryingWhileBrokerRestarts(_ write: () async throws(RedisError) -> Void,
+                                                 retrying: (RedisError) -> Void = { _ in }) async -> Result<Int, RedisError>
+    {
+        var delay = 0.1
+        var attempt = 1
+        while true {
+            do {
+                try await write()
+                return .success(attempt)
+            } catch {
+                guard error.isTransient, attempt < Self.resultStoreAttempts, !switches.isAbandoning else { return .failure(error) }
+                if attempt == 1 { retrying(error) }
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 1)
+                attempt += 1
+            }
+        }
+    }
 
     /// The late ack of a task whose outcome was handled: only if its result was stored (or
     /// none is kept). Otherwise the message stays unacked on the broker and comes back after
