@@ -1,4 +1,5 @@
 import Celeriac
+import CeleriacTestSupport
 
 /// Which executor this benchmark process runs its tasks on, for the labels of the rows it
 /// measures in-process (figures from the two modes must never be mistaken for each other).
@@ -17,5 +18,13 @@ enum ExecutorMode {
     static var other: (mode: String, environment: [String: String]) {
         CeleriacRuntime.isEventLoopExecutorInstalled
             ? (standard, [CeleriacRuntime.environmentKey: "off"]) : (eventLoop, [CeleriacRuntime.environmentKey: "on"])
+    }
+
+    /// The mode a `celeriac` process started from here runs in (it inherits this environment),
+    /// as its hidden `runtime-check` command reports it.
+    static func ofCeleriacExecutable() async -> String {
+        let output = try? await ProcessRunner.run(ProjectPaths.executable("celeriac"), ["runtime-check"])
+        let installed = output?.stdout.split(separator: "\n").first == "event-loop executor: installed"
+        return installed ? eventLoop : standard
     }
 }

@@ -86,11 +86,15 @@ struct WorkerScenario: AsyncParsableCommand {
                 return shape
             }
         }
-        // The workers inherit this process's executor switch (CELERIAC_EVENT_LOOP_EXECUTOR), and
-        // the round trip's client runs here: every Celeriac row names the mode it ran in.
+        // The workers inherit this process's environment, so they run in the mode the
+        // `celeriac` executable picks with it (CELERIAC_EVENT_LOOP_EXECUTOR, else its default);
+        // the round trip's client runs here, in this process's mode. Every Celeriac row names
+        // the worker's mode, and the client's where it differs.
+        let workerMode = await ExecutorMode.ofCeleriacExecutable()
+        let suffix = workerMode == ExecutorMode.current ? workerMode : "\(workerMode); client: \(ExecutorMode.current)"
         shapes = shapes.map { shape in
             var shape = shape
-            if shape.isCeleriac { shape.label += " [\(ExecutorMode.current)]" }
+            if shape.isCeleriac { shape.label += " [\(suffix)]" }
             return shape
         }
         let plan = WorkerPlan(sizes: roundTripOnly ? [] : sizes, pythonSizes: roundTripOnly ? [] : pythonSizes,
