@@ -4,6 +4,7 @@ import CeleriacRedis
 import CeleriacTestSupport
 @testable import CeleriacWorker
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -139,5 +140,54 @@ struct WorkerBatchTests {
             #expect(try await after.wait(timeout: 20).status == .success)
             #expect(ran.withLock { $0 } == [slow.id, after.id])
         }
+    }
+
+    /// A runner goes from batch to batch, writing the next batch's acks while the results of the
+    /// one before are stored. A warm shutdown in the middle of that must still store the result
+    /// of every task it took, count each task once, and leave every other message on the broker.
+    @Test func aWarmShutdownBetweenChainedBatchesStoresEveryTakenTaskAndLosesNone() async throws {
+        let total = 3_000
+        let server = try TestBackend.start()
+        defer { server.stop() }
+        let app = try await App(configuration: try Configuration(broker: server.url()))
+        var ids: [String] = []
+        for start in stride(from: 0, to: total, by: 500) {
+            let calls = (start..<min(total, start + 500)).map { _ in
+                (name: "demo.noop", args: [JSONValue](), kwargs: JSONObject(), options: SendOptions(queue: "chained"))
+            }
+            ids += try await app.producer.sendMany(calls).map(\.id)
+        }
+        var configuration = try WorkerConfiguration(broker: server.url())
+        configuration.nodename = "celeriac-chain-\(Int.random(in: 1000...9999))@localhost"
+        configuration.concurrency = 16
+        configuration.withoutMingle = true
+        configuration.queues = ["chained"]
+        var logger = Logger(label: "celeriac.worker.test")
+        logger.logLevel = .warning
+        let worker = Worker(configuration: configuration, registry: DemoTasks.registry, logger: logger)
+        try await worker.start()
+        let runner = Task { try await worker.run() }
+        let client = app.transport.client
+        // One round trip, read the moment `run()` returns: a result still in flight then would
+        // be lost with the process.
+        func stored() async throws -> Int {
+            let script = "return #redis.call('KEYS', ARGV[1])"
+            return Int(try await client.send(RedisCommand(["EVAL", script, "0", "celery-task-meta-*"])).int ?? -1)
+        }
+        try await eventually("the drain is under way") {
+            Int(try await client.send(RedisCommand(["LLEN", "chained"])).int ?? 0) < total - 200
+        }
+        await worker.requestShutdown()
+        _ = try? await runner.value
+        let results = try await stored()
+        let queued = Int(try await client.send(RedisCommand(["LLEN", "chained"])).int ?? 0)
+        let unacked = Int(try await client.send(RedisCommand(["HLEN", KombuTransport.unackedKey])).int ?? 0)
+        let processed = await worker.processed
+        // Stopped part way: some ran, and the rest went back to the queue (or wait unacked).
+        #expect(results > 0)
+        #expect(results < total, "the shutdown came before the end of the drain")
+        #expect(processed == results, "each task that ran counted once, after its result was stored")
+        #expect(results + queued + unacked == total, "none lost: \(results) stored, \(queued) queued, \(unacked) unacked")
+        await app.close()
     }
 }

@@ -11,7 +11,8 @@ import Synchronization
 /// Requests of tasks whose bodies never suspend (``TaskRegistry/register(_:options:synchronous:)``),
 /// started together, run one after another in one task: one settle or ack round for all of them
 /// before the bodies, one result script after, their events and log lines buffered, and one hop
-/// back into the worker to free their slots. Started one task each, the same requests cost a
+/// back into the worker to free their slots. The task then goes on with the next batch, whose
+/// acks travel with the results of the one before (``runBatches(_:)``). Started one task each, the same requests cost a
 /// task, three hops and a batcher's hand-over per request, which was most of a busy worker's
 /// time per task. Only early-ack requests without time limits on the async pool qualify; a
 /// body that does more than return a value (chain, callbacks, chord, failure, retry) is
@@ -36,11 +37,13 @@ extension Worker {
         var isMarked: Bool { flag.load(ordering: .relaxed) }
     }
 
-    /// How many batches run at once: one per core, as many as the cooperative pool runs
-    /// bodies at once. Requests freed while they run wait for one to end and start together
-    /// then, rather than trickling out one per freed slot in batches of one. (One batch at a
-    /// time drained a little faster, 28,500-30,200 against 24,100-28,000 tasks/s at -c 16, but
-    /// then one long body would hold up every other synchronous task.)
+    /// How many batch runners run at once: one per core. Requests freed while they run wait
+    /// for a runner to hand over its slots and start together then, rather than trickling out
+    /// one per freed slot in batches of one. A runner takes every slot its batch frees, so in
+    /// a drain one runner usually carries the whole stream (measured at -c 16, one runner: 31-33k
+    /// tasks/s; capped at half the slots each, two runners alternating: 22-35k). A body that
+    /// runs long holds up the requests batched behind it: bodies that compute for long belong
+    /// in `--pool threads` or `--pool process`, whose requests never batch.
     var batchRunnerLimit: Int { max(1, min(concurrency, Self.cores)) }
 
     static let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -56,6 +59,16 @@ extension Worker {
     /// Puts the requests in slots and runs them in one task (revoked or expired ones are
     /// discarded instead, as ``begin(_:now:)`` does).
     func beginBatch(_ requests: [TaskRequest], now: Double) {
+        let items = prepareBatch(requests, now: now)
+        guard !items.isEmpty else { return }
+        batchesRunning += 1
+        Task {
+            await self.runBatches(items)
+        }
+    }
+
+    /// Puts the requests in slots, acked from now on, and makes them batch items.
+    func prepareBatch(_ requests: [TaskRequest], now: Double) -> [BatchItem] {
         var items: [BatchItem] = []
         items.reserveCapacity(requests.count)
         for request in requests where !discardedAsStale(request, now: now) {
@@ -75,36 +88,83 @@ extension Worker {
             active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
             items.append(BatchItem(request: running, body: body, handle: handle, settledOnArrival: settled, withdrawal: withdrawal))
         }
-        guard !items.isEmpty else { return }
-        batchesRunning += 1
-        batchTotals.batches += 1
-        batchTotals.requests += items.count
-        Task {
-            await self.executeBatch(items)
-            self.batchesRunning -= 1
-            self.finished(items.map(\.request))
+        if !items.isEmpty {
+            batchTotals.batches += 1
+            batchTotals.requests += items.count
         }
+        return items
     }
 
-    /// Acks, runs and concludes a batch, in Celery's order for each request: ack, `task-started`,
-    /// body, result, `task-succeeded`.
-    nonisolated func executeBatch(_ items: [BatchItem]) async {
+    /// Runs batches one after another while requests wait for them: when a batch's bodies
+    /// have run, its slots go to the next batch, whose acks are written while the results of
+    /// the one before are stored — one round trip per batch instead of two, each in Celery's
+    /// order for its requests (ack before the body, result before `task-succeeded`).
+    nonisolated func runBatches(_ first: [BatchItem]) async {
+        var items = first
+        var stored: [TaskRequest] = []
         await settleAll(items)
+        while true {
+            let ran = runBodies(items)
+            let next = await handOver(items.map(\.request), counting: stored)
+            async let concluded: Void = conclude(ran)
+            if !next.isEmpty { await settleAll(next) }
+            await concluded
+            stored = items.map(\.request)
+            guard !next.isEmpty else { break }
+            items = next
+        }
+        await endBatches(counting: stored)
+    }
+
+    /// Frees the slots of a batch whose bodies have run (its requests stay active until their
+    /// results are stored), counts the batch before it, and takes the next batch's requests.
+    func handOver(_ ran: [TaskRequest], counting stored: [TaskRequest]) -> [BatchItem] {
+        concluding += ran.count
+        countConcluded(stored)
+        return dispatch(handingOver: true)
+    }
+
+    /// The runner's last batch is concluded: it gives up its place and the slots are counted.
+    func endBatches(counting stored: [TaskRequest]) {
+        batchesRunning -= 1
+        countConcluded(stored)
+        finished([])
+    }
+
+    private func countConcluded(_ requests: [TaskRequest]) {
+        guard !requests.isEmpty else { return }
+        concluding -= requests.count
+        for request in requests { count(request) }
+    }
+
+    /// What the bodies of a batch did.
+    struct BatchRun: Sendable {
         var succeeded: [(request: TaskRequest, value: JSONValue, runtime: Double)] = []
         var others: [(request: TaskRequest, outcome: ExecutionOutcome)] = []
+    }
+
+    /// Runs the bodies of a batch one after another, in Celery's order for each request:
+    /// `task-started`, body.
+    nonisolated func runBodies(_ items: [BatchItem]) -> BatchRun {
+        var run = BatchRun()
         for item in items {
             let outcome = runBatched(item)
             if case .succeeded(let value, let runtime) = outcome, !Self.hasFollowers(item.request.message) {
-                succeeded.append((item.request, value, runtime))
+                run.succeeded.append((item.request, value, runtime))
             } else {
-                others.append((item.request, outcome))
+                run.others.append((item.request, outcome))
             }
         }
-        if !succeeded.isEmpty { await concludeSucceeded(succeeded) }
-        guard !others.isEmpty else { return }
-        // Failures, retries, chains and chords go their usual way, side by side.
+        return run
+    }
+
+    /// Stores the results of a batch and sends its events: plain successes in one script call,
+    /// failures, retries, chains and chords their usual way, side by side.
+    nonisolated func conclude(_ run: BatchRun) async {
+        if !run.succeeded.isEmpty { await concludeSucceeded(run.succeeded) }
+        guard !run.others.isEmpty else { return }
         await withTaskGroup(of: Void.self) { group in
-            for other in others {
+            for other in run.others {
                 group.addTask { await self.conclude(other.request, outcome: other.outcome, acksLate: false) }
             }
         }

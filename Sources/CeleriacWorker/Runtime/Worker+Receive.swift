@@ -16,7 +16,7 @@ extension Worker {
             do {
                 // A whole batch per hop to the consumer. As many as there are free slots start
                 // at once and are settled on arrival: they need neither a record nor an ack.
-                let free = max(0, dispatchLimit - active.count - reserved.count)
+                let free = max(0, dispatchLimit - occupied - reserved.count)
                 let batch = try await consumer.pollBatch(startingNow: free)
                 guard !batch.isEmpty else { continue }
                 if failing {
@@ -82,14 +82,20 @@ extension Worker {
     /// Starts as many reserved requests as there are free slots, skipping task types that have
     /// no rate-limit token yet (they wait in the worker, as in Celery) and arranging a wake-up
     /// for the earliest token.
-    func dispatch() {
-        guard phase == .running else { return }
+    ///
+    /// `handingOver`: called by a batch runner whose bodies have run; the batchable requests
+    /// are returned for it to run next (it keeps its place among ``batchRunnerLimit``) instead
+    /// of starting a batch of their own.
+    @discardableResult
+    func dispatch(handingOver: Bool = false) -> [BatchItem] {
+        guard phase == .running else { return [] }
         let now = Self.now()
         var index = 0
         var earliestToken: Double?
         var limitedTypes: Set<String> = []
         var batch: [TaskRequest] = []
-        while active.count + batch.count < dispatchLimit, index < reserved.count {
+        let runners = handingOver ? batchesRunning - 1 : batchesRunning
+        while occupied + batch.count < dispatchLimit, index < reserved.count {
             let name = reserved[index].name
             if limitedTypes.contains(name) {
                 index += 1
@@ -109,7 +115,7 @@ extension Worker {
                 }
             }
             let batched = runsInBatch(reserved[index])
-            if batched, batchesRunning >= batchRunnerLimit {
+            if batched, runners >= batchRunnerLimit {
                 // Waits for a running batch to end, to start with the others freed by then.
                 index += 1
                 continue
@@ -121,9 +127,14 @@ extension Worker {
                 begin(request, now: now)
             }
         }
-        if !batch.isEmpty { beginBatch(batch, now: now) }
         if let earliestToken { armRateWake(after: earliestToken) }
+        if handingOver { return prepareBatch(batch, now: now) }
+        if !batch.isEmpty { beginBatch(batch, now: now) }
+        return []
     }
+
+    /// Requests holding a slot: those in ``active`` but the ones only being concluded.
+    var occupied: Int { active.count - concluding }
 
     /// Puts a request in a slot and runs it in its own task. A request revoked or expired
     /// while it waited is discarded instead.
@@ -182,7 +193,7 @@ extension Worker {
         startNextOrDrain()
     }
 
-    private func count(_ request: TaskRequest) {
+    func count(_ request: TaskRequest) {
         active[request.delivery.deliveryTag] = nil
         processed += 1
         if totals[request.name] == nil { totalsOrder.append(request.name) }

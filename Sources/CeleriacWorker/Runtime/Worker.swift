@@ -61,6 +61,9 @@ public actor Worker {
     var processed = 0
     /// Batches of synchronous bodies running now (``beginBatch(_:now:)``).
     var batchesRunning = 0
+    /// Requests of batches whose bodies have run and whose results are being stored: still in
+    /// ``active`` (a warm shutdown waits for them), but their slots are free.
+    var concluding = 0
     /// Batches started and the requests they held, since the worker started.
     var batchTotals = (batches: 0, requests: 0)
     var phase: Phase = .created
