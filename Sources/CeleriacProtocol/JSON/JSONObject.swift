@@ -58,9 +58,11 @@ public struct JSONObject: Sendable, Hashable {
     /// value in place (as Python's `dict.__setitem__`); setting nil removes the key.
     public subscript(key: String) -> JSONValue? {
         get {
-            let length = key.utf8.count
-            for member in members where member.key.utf8.count == length && member.key == key { return member.value }
-            return nil
+            // By position: `for member in members` copies each member, retaining and releasing
+            // its value, for every key compared on the way (a message's headers are looked up
+            // key by key).
+            guard let position = index(of: key) else { return nil }
+            return members[position].value
         }
         set {
             if let position = index(of: key) {
