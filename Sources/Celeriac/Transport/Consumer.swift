@@ -165,12 +165,20 @@ public actor Consumer {
     /// on arrival by tasks that start at once (with ``defersBlockingRecords``; the next poll
     /// records the rest): neither their record nor their ack reaches the broker, two writes
     /// and a round trip in the way of each batch.
-    func poll(leaving: Int) async throws -> Delivery? {
+    func poll(leaving: Int, waiting: Bool = true) async throws -> Delivery? {
         guard !closed else { throw ConsumerError.closed }
         if let next = nextReady() { return try next.get() }
         // Deliveries handed out since the last poll and not settled on arrival are recorded
         // before anything else happens: before waiting for room, which may take long.
         try await recordDeferred()
+        if !waiting {
+            guard defersBlockingRecords, leaving > 0, !queues.isEmpty else { return nil }
+            let count = min(batchLimit, leaving)
+            guard let reserved = try await transport.reserve(keys: brpopKeys, count: count, leaving: count) else { return nil }
+            rotate(served: Priority.queueName(fromKey: reserved.key))
+            await restoreVisibleIfTimerDue()
+            return try await accept(reserved.messages, key: reserved.key, leaving: count)
+        }
         try await waitForCapacity()
         guard !closed else { throw ConsumerError.closed }
         guard !queues.isEmpty else {
@@ -222,10 +230,15 @@ public actor Consumer {
     ///
     /// `startingNow`: how many of the deliveries will start at once (free slots); with
     /// ``defersBlockingRecords``, that many are handed out unrecorded (see ``poll(leaving:)``).
-    public func pollBatch(startingNow: Int = 0) async throws -> [Result<Delivery, ConsumerError>] {
+    ///
+    /// `waiting` false: takes only what waits now, up to `startingNow` (all of them handed out
+    /// unrecorded, to be settled on arrival), without waiting for prefetch room and without a
+    /// BRPOP; empty when nothing waits. For a runner that has just freed that many slots and
+    /// fills them straight from the queue.
+    public func pollBatch(startingNow: Int = 0, waiting: Bool = true) async throws -> [Result<Delivery, ConsumerError>] {
         var batch: [Result<Delivery, ConsumerError>] = []
         do {
-            if let first = try await poll(leaving: startingNow) { batch.append(.success(first)) }
+            if let first = try await poll(leaving: startingNow, waiting: waiting) { batch.append(.success(first)) }
         } catch let error as ConsumerError {
             guard case .undecodable = error else { throw error }
             batch.append(.failure(error))

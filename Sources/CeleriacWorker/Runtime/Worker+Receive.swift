@@ -13,6 +13,13 @@ extension Worker {
     func consumeLoop() async {
         var failing = false
         while phase == .running {
+            if batchesRunning > 0 {
+                // A batch runner fills the slots it frees straight from the queue
+                // (``runBatches(_:)``): prefetching beside it would only record messages it
+                // could have settled on arrival. Back when the last runner ends.
+                await withCheckedContinuation { runnersEnded.append($0) }
+                continue
+            }
             do {
                 // A whole batch per hop to the consumer. As many as there are free slots start
                 // at once and are settled on arrival: they need neither a record nor an ack.
@@ -23,21 +30,7 @@ extension Worker {
                     logger.info("connection to the broker restored; consuming again")
                     failing = false
                 }
-                for item in batch {
-                    switch item {
-                    case .success(let delivery):
-                        do {
-                            let message = try TaskMessage.decode(envelope: delivery.envelope)
-                            await accept(delivery, message: message, dispatching: false)
-                        } catch {
-                            await rejectMalformed(delivery, reason: "\(error)")
-                        }
-                    case .failure(.undecodable(let queue, let raw, let reason)):
-                        await recordUndecodable(queue: queue, raw: raw, reason: reason)
-                    case .failure(.closed):
-                        break
-                    }
-                }
+                await receive(batch)
                 // Once for the whole batch: the requests that start now start together.
                 dispatch()
             } catch ConsumerError.closed {
@@ -51,6 +44,26 @@ extension Worker {
             }
         }
         consumeLoopEnded = true
+    }
+
+    /// Takes in what a poll handed out: task messages are accepted (not started yet), the rest
+    /// rejected or kept in the failure store.
+    func receive(_ batch: [Result<Delivery, ConsumerError>]) async {
+        for item in batch {
+            switch item {
+            case .success(let delivery):
+                do {
+                    let message = try TaskMessage.decode(envelope: delivery.envelope)
+                    await accept(delivery, message: message, dispatching: false)
+                } catch {
+                    await rejectMalformed(delivery, reason: "\(error)")
+                }
+            case .failure(.undecodable(let queue, let raw, let reason)):
+                await recordUndecodable(queue: queue, raw: raw, reason: reason)
+            case .failure(.closed):
+                break
+            }
+        }
     }
 
     /// A decoded task message: unregistered, revoked or expired ones are discarded; the rest
