@@ -190,4 +190,28 @@ struct WorkerBatchTests {
         #expect(results + queued + unacked == total, "none lost: \(results) stored, \(queued) queued, \(unacked) unacked")
         await app.close()
     }
+
+    /// A runner with nothing reserved takes its next batch straight from the queue, settled on
+    /// arrival. The consumer must let go of each such delivery as a poll waiting for room would:
+    /// through a long drain it never holds more than its prefetch.
+    @Test func aRunnerTakingStraightFromTheQueueLeavesTheConsumerHoldingNoMoreThanItsPrefetch() async throws {
+        try await WorkerHarness.with(configure: { $0.queues = ["idle"]; $0.concurrency = 16 }) { harness in
+            let calls = (0..<3_000).map { _ in
+                (name: "demo.noop", args: [JSONValue](), kwargs: JSONObject(), options: SendOptions(queue: "straight"))
+            }
+            let sent = try await harness.producer.sendMany(calls)
+            #expect(await harness.worker.addConsumer(QueueInfo(name: "straight")))
+            let consumer = harness.worker.consumer
+            var most = 0
+            while try await harness.client.send(RedisCommand(["LLEN", "straight"])).int ?? 0 > 0 {
+                most = max(most, await consumer.heldCount)
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            for result in sent.suffix(50) { #expect(try await result.wait(timeout: 20).status == .success) }
+            most = max(most, await consumer.heldCount)
+            #expect(most <= harness.worker.configuration.prefetchCount, "held at most \(most)")
+            // Taken straight from the queue, the messages were neither recorded nor acked.
+            #expect(try await harness.client.send(RedisCommand(["HLEN", KombuTransport.unackedKey])).int == 0)
+        }
+    }
 }

@@ -109,6 +109,10 @@ public actor Consumer {
         return unacked.count
     }
 
+    /// Deliveries held as the actor last counted them, settled ones it has not absorbed yet
+    /// included: what its tables hold (tests check that it stays bounded).
+    var heldCount: Int { unacked.count }
+
     /// Whether a poll waits for prefetch room (the limit is reached, or the room left is
     /// below ``refillRoom``).
     public var isWaitingForRoom: Bool { settledInbox.withLockedValue { !$0.roomWaiters.isEmpty } }
@@ -172,6 +176,9 @@ public actor Consumer {
         // before anything else happens: before waiting for room, which may take long.
         try await recordDeferred()
         if !waiting {
+            // The slots of those settled since the last poll are freed here, as waiting for
+            // room would free them: unabsorbed, they would pile up in `unacked`.
+            absorbSettled()
             guard defersBlockingRecords, leaving > 0, !queues.isEmpty else { return nil }
             let count = min(batchLimit, leaving)
             guard let reserved = try await transport.reserve(keys: brpopKeys, count: count, leaving: count) else { return nil }
