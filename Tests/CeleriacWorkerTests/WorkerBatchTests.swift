@@ -214,4 +214,30 @@ struct WorkerBatchTests {
             #expect(try await harness.client.send(RedisCommand(["HLEN", KombuTransport.unackedKey])).int == 0)
         }
     }
+
+    /// While a runner's long body holds one slot, the worker goes on consuming into the others:
+    /// the consume loop waits for runners only while they hold every slot.
+    @Test func aLongSynchronousBodyLeavesTheOtherSlotsConsuming() async throws {
+        let gate = Mutex(false)
+        var registry = DemoTasks.registry
+        registry.register("t.hold", synchronous: { _ in
+            let deadline = Date().addingTimeInterval(20)
+            while !gate.withLock({ $0 }), Date() < deadline { usleep(1_000) }
+            return .null
+        })
+        try await WorkerHarness.with(registry: registry) { harness in
+            let held = try await harness.producer.send("t.hold")
+            try await eventually("the long body started") { await harness.worker.activeRequests().count == 1 }
+            // Sent after the runner started: only a consume loop still polling takes them.
+            var others: [AsyncResult] = []
+            for index in 0..<3 { others.append(try await harness.producer.send("demo.add", args: [.int(Int64(index)), 1])) }
+            for (index, result) in others.enumerated() {
+                let meta = try await result.wait(timeout: 10)
+                #expect(meta.result == .int(Int64(index + 1)))
+            }
+            #expect(gate.withLock { $0 } == false, "the others ran while the long body held its slot")
+            gate.withLock { $0 = true }
+            #expect(try await held.wait(timeout: 20).status == .success)
+        }
+    }
 }

@@ -13,11 +13,13 @@ extension Worker {
     func consumeLoop() async {
         var failing = false
         while phase == .running {
-            if batchesRunning > 0 {
-                // A batch runner fills the slots it frees straight from the queue
-                // (``runBatches(_:)``): prefetching beside it would only record messages it
-                // could have settled on arrival. Back when the last runner ends.
-                await withCheckedContinuation { runnersEnded.append($0) }
+            if batchesRunning > 0, occupied >= dispatchLimit {
+                // Batch runners hold every slot and fill the ones they free straight from the
+                // queue (``runBatches(_:)``): prefetching beside them would only record messages
+                // they could have settled on arrival. Back when a slot is freed otherwise (a
+                // task that ran alone, the last runner ending); a slot a long body leaves free
+                // is still filled from here.
+                await withCheckedContinuation { waitingForSlots.append($0) }
                 continue
             }
             do {
@@ -215,6 +217,9 @@ extension Worker {
     }
 
     private func startNextOrDrain() {
+        let waiting = waitingForSlots
+        waitingForSlots.removeAll()
+        for waiter in waiting { waiter.resume() }
         if phase == .running {
             dispatch()
         } else if active.isEmpty {

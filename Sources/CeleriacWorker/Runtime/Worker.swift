@@ -64,8 +64,8 @@ public actor Worker {
     /// Requests of batches whose bodies have run and whose results are being stored: still in
     /// ``active`` (a warm shutdown waits for them), but their slots are free.
     var concluding = 0
-    /// The consume loop, waiting while batch runners fill their own slots.
-    var runnersEnded: [CheckedContinuation<Void, Never>] = []
+    /// The consume loop, waiting while batch runners hold every slot and fill them themselves.
+    var waitingForSlots: [CheckedContinuation<Void, Never>] = []
     /// Batches started and the requests they held, since the worker started.
     var batchTotals = (batches: 0, requests: 0)
     var phase: Phase = .created
