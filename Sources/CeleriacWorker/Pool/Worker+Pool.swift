@@ -18,6 +18,7 @@ extension Worker {
     func startPool() async {
         threadPool?.start()
         guard let pool else { return }
+        concludePoolBatches(of: pool)
         await pool.start()
         if autoscaler != nil {
             loops.append(Task { [weak self] in await self?.autoscaleLoop() })

@@ -89,7 +89,8 @@ extension Worker {
         var earliestToken: Double?
         var limitedTypes: Set<String> = []
         var batch: [TaskRequest] = []
-        while active.count + batch.count < dispatchLimit, index < reserved.count {
+        var poolBatch: [TaskRequest] = []
+        while active.count + batch.count + poolBatch.count < dispatchLimit, index < reserved.count {
             let name = reserved[index].name
             if limitedTypes.contains(name) {
                 index += 1
@@ -108,6 +109,10 @@ extension Worker {
                     continue
                 }
             }
+            if runsInPoolBatch(reserved[index]) {
+                poolBatch.append(reserved.remove(at: index))
+                continue
+            }
             let batched = runsInBatch(reserved[index])
             if batched, batchesRunning >= batchRunnerLimit {
                 // Waits for a running batch to end, to start with the others freed by then.
@@ -122,6 +127,7 @@ extension Worker {
             }
         }
         if !batch.isEmpty { beginBatch(batch, now: now) }
+        if !poolBatch.isEmpty { beginPoolBatch(poolBatch, now: now) }
         if let earliestToken { armRateWake(after: earliestToken) }
     }
 
