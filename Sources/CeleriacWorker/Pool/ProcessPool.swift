@@ -99,6 +99,9 @@ public final class ProcessPool: Sendable {
     let window: Duration
     /// Outcomes of the jobs handed over by ``run(batch:)``.
     let batchOutcomes = PoolOutcomeInbox()
+    /// Batches handed over by ``run(batch:)`` and the jobs they held (for tests and profiling).
+    let batchesRun = Atomic<Int>(0)
+    let batchedJobs = Atomic<Int>(0)
 
     /// A pool of `processes` children; nothing starts until ``start()``.
     public init(processes: Int, options: ProcessPoolOptions, logger: Logger = Logger(label: "celeriac.pool")) {
@@ -204,6 +207,8 @@ public final class ProcessPool: Sendable {
             }
             return true
         }
+        batchesRun.add(1, ordering: .relaxed)
+        batchedJobs.add(batch.count, ordering: .relaxed)
         guard accepted else {
             batchOutcomes.deliver(batch.map { ($0.request, .terminated(signal: SIGKILL, runtime: 0)) })
             return
