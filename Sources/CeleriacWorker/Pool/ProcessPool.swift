@@ -33,7 +33,9 @@ import Glibc
 ///
 /// The hot path takes no hops: state is one lock, a job is written by the caller, and each
 /// child has a reading thread of its own that, per read, ends the finished jobs and writes the
-/// next waiting ones to the child at once.
+/// next waiting ones to the child at once. The worker hands over its early-ack requests in
+/// batches (``run(batch:)``): their outcomes go to ``batchOutcomes`` together, not to a
+/// continuation each.
 public final class ProcessPool: Sendable {
     /// Why a job is being stopped by the parent.
     enum StopCause: Equatable {
