@@ -18,9 +18,16 @@ final class PoolOutcomeInbox: Sendable {
 
     private let state = Mutex(State())
 
-    /// Sets who concludes the outcomes (the worker, once its pool starts).
+    /// Sets who concludes the outcomes (the worker, once its pool starts); outcomes that came
+    /// before are concluded now.
     func setConcluder(_ concluder: @escaping Concluder) {
-        state.withLock { $0.concluder = concluder }
+        let start: Bool = state.withLock { state in
+            state.concluder = concluder
+            guard !state.concluding, !state.pending.isEmpty else { return false }
+            state.concluding = true
+            return true
+        }
+        if start { Task { await self.conclude(with: concluder) } }
     }
 
     /// Adds outcomes that ended together; starts a task to conclude them unless one runs.

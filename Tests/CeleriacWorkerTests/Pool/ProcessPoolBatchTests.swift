@@ -84,6 +84,19 @@ struct ProcessPoolBatchTests {
         #expect(ids == [["r0"], ["r1", "r2", "r3"]])
     }
 
+    @Test func outcomesDeliveredBeforeTheConcluderIsSetAreConcludedOnceItIs() async throws {
+        let inbox = PoolOutcomeInbox()
+        let groups = Groups()
+        inbox.deliver([(try Self.request("demo.echo", [1], id: "early"), .succeeded(1, runtime: 0))])
+        inbox.setConcluder(groups.concluder())
+        let outcomes = try await groups.wait(for: 1)
+        guard case .succeeded(let value, _)? = outcomes["early"] else {
+            Issue.record("the early outcome was not concluded")
+            return
+        }
+        #expect(value == 1)
+    }
+
     @Test func everyJobOfABatchEndsOnceWithItsOwnResult() async throws {
         let groups = Groups()
         let pool = await Self.pool(children: 2, groups)
