@@ -33,7 +33,9 @@ import Glibc
 ///
 /// The hot path takes no hops: state is one lock, a job is written by the caller, and each
 /// child has a reading thread of its own that, per read, ends the finished jobs and writes the
-/// next waiting ones to the child at once.
+/// next waiting ones to the child at once. The worker hands over its early-ack requests in
+/// batches (``run(batch:)``): their outcomes go to ``batchOutcomes`` together, not to a
+/// continuation each.
 public final class ProcessPool: Sendable {
     /// Why a job is being stopped by the parent.
     enum StopCause: Equatable {
@@ -54,11 +56,18 @@ public final class ProcessPool: Sendable {
         var hardLimit: Double?
         /// When it started in its child (it became the first of the child's jobs).
         var started: ContinuousClock.Instant?
-        var continuation: CheckedContinuation<ExecutionOutcome, Never>
+        var completion: Completion
         var timer: Task<Void, Never>?
         var cause: StopCause?
         /// Asked back from its child for an idle one (``PoolFrame/stop(job:signal:)`` with 0).
         var reclaiming = false
+    }
+
+    /// Who hears a job's outcome: the task that ran it alone, or (with its request) the
+    /// worker through ``batchOutcomes``.
+    enum Completion {
+        case single(CheckedContinuation<ExecutionOutcome, Never>)
+        case batch(TaskRequest)
     }
 
     struct State {
@@ -77,7 +86,7 @@ public final class ProcessPool: Sendable {
     /// What to do once the lock is released: outboxes to write, resumed runs, children to end.
     struct Actions {
         var flush: [Int] = []
-        var resumes: [(CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)] = []
+        var resumes: [(Completion, ExecutionOutcome)] = []
         var retire: [PoolProcess] = []
         var spawn = 0
     }
@@ -90,6 +99,11 @@ public final class ProcessPool: Sendable {
     let jobCounter = Atomic<UInt64>(0)
     let depth: Int
     let window: Duration
+    /// Outcomes of the jobs handed over by ``run(batch:)``.
+    let batchOutcomes = PoolOutcomeInbox()
+    /// Batches handed over by ``run(batch:)`` and the jobs they held (for tests and profiling).
+    let batchesRun = Atomic<Int>(0)
+    let batchedJobs = Atomic<Int>(0)
 
     /// A pool of `processes` children; nothing starts until ``start()``.
     public init(processes: Int, options: ProcessPoolOptions, logger: Logger = Logger(label: "celeriac.pool")) {
@@ -144,7 +158,7 @@ public final class ProcessPool: Sendable {
             let flush: Int?? = state.withLock { state in
                 guard !state.stopped else { return .none }
                 state.jobs[number] = Job(taskID: context.id, frame: frame, hardLimit: hardLimit.flatMap { $0 > 0 ? $0 : nil },
-                                         continuation: continuation)
+                                         completion: .single(continuation))
                 guard let child = takerOfNewJob(in: state) else {
                     state.pending.append(number)
                     return .some(nil)
@@ -168,6 +182,47 @@ public final class ProcessPool: Sendable {
             handle.onWithdraw { [weak self] in self?.stop(job: number, cause: .withdraw) }
         }
         return outcome
+    }
+
+    /// Runs several task bodies handed over together, as ``run(_:context:softLimit:hardLimit:handle:)``
+    /// runs one, with one lock and one write per child for all of them; their outcomes go to
+    /// ``batchOutcomes`` as they end, those that end together in one delivery.
+    func run(batch: [PoolBatchJob]) {
+        var numbers: [UInt64] = []
+        numbers.reserveCapacity(batch.count)
+        var flushes: [Int] = []
+        let accepted: Bool = state.withLock { state in
+            guard !state.stopped else { return false }
+            for job in batch {
+                let number = jobCounter.wrappingAdd(1, ordering: .relaxed).newValue
+                numbers.append(number)
+                let soft = job.softLimit.flatMap { $0 > 0 ? $0 : nil }
+                let frame = PoolFrameCodec.encode(.run(PoolJob(number: number, context: job.context, softLimit: soft)))
+                state.jobs[number] = Job(taskID: job.context.id, frame: frame, hardLimit: job.hardLimit.flatMap { $0 > 0 ? $0 : nil },
+                                         completion: .batch(job.request))
+                guard let child = takerOfNewJob(in: state) else {
+                    state.pending.append(number)
+                    continue
+                }
+                assign(number, to: child, in: &state)
+                if !flushes.contains(child) { flushes.append(child) }
+            }
+            return true
+        }
+        batchesRun.add(1, ordering: .relaxed)
+        batchedJobs.add(batch.count, ordering: .relaxed)
+        guard accepted else {
+            batchOutcomes.deliver(batch.map { ($0.request, .terminated(signal: SIGKILL, runtime: 0)) })
+            return
+        }
+        for child in flushes { flush(child) }
+        for (job, number) in zip(batch, numbers) {
+            job.handle.onStop { [weak self] reason in
+                guard case .terminate(let signal) = reason else { return }
+                self?.stop(job: number, cause: .terminate(signal))
+            }
+            job.handle.onWithdraw { [weak self] in self?.stop(job: number, cause: .withdraw) }
+        }
     }
 
     /// The child a new job goes to: one that holds fewer jobs than the others (the fewest
@@ -240,13 +295,13 @@ public final class ProcessPool: Sendable {
     /// drops it if it waits there (answering `skipped`). A job still waiting in the parent
     /// just ends.
     func stop(job number: UInt64, cause: StopCause) {
-        let (ended, flushChild): ((CheckedContinuation<ExecutionOutcome, Never>, ExecutionOutcome)?, Int?) = state.withLock { state in
+        let (ended, flushChild): ((Completion, ExecutionOutcome)?, Int?) = state.withLock { state in
             // A withdrawal that came too late (the job had started) gives way to a real stop.
             guard let job = state.jobs[number], job.cause == nil || job.cause == .withdraw else { return (nil, nil) }
             guard let id = job.child else {
                 state.jobs[number] = nil
                 state.pending.removeAll { $0 == number }
-                return ((job.continuation, Self.outcome(of: cause, runtime: 0)), nil)
+                return ((job.completion, Self.outcome(of: cause, runtime: 0)), nil)
             }
             guard let child = state.children[id] else { return (nil, nil) }
             state.jobs[number]?.cause = cause
@@ -273,7 +328,7 @@ public final class ProcessPool: Sendable {
                 return (nil, id)
             }
         }
-        if let (continuation, outcome) = ended { continuation.resume(returning: outcome) }
+        if let ended { complete([ended]) }
         if let flushChild { flush(flushChild) }
     }
 
@@ -289,7 +344,7 @@ public final class ProcessPool: Sendable {
     func finish(_ number: UInt64, _ outcome: ExecutionOutcome, in state: inout State, _ actions: inout Actions) {
         guard let job = state.jobs.removeValue(forKey: number) else { return }
         job.timer?.cancel()
-        actions.resumes.append((job.continuation, outcome))
+        actions.resumes.append((job.completion, outcome))
     }
 
     /// Writes child `id`'s outbox unless another thread is at it (that one writes these bytes
@@ -324,6 +379,20 @@ public final class ProcessPool: Sendable {
         for id in actions.flush { flush(id) }
         for child in actions.retire { retireOutsideLock(child) }
         for _ in 0..<actions.spawn { spawn() }
-        for (continuation, outcome) in actions.resumes { continuation.resume(returning: outcome) }
+        complete(actions.resumes)
+    }
+
+    /// Resumes lone runs one by one and delivers the batched jobs' outcomes together.
+    func complete(_ resumes: [(Completion, ExecutionOutcome)]) {
+        var batched: PoolOutcomeInbox.Outcomes = []
+        for (completion, outcome) in resumes {
+            switch completion {
+            case .single(let continuation):
+                continuation.resume(returning: outcome)
+            case .batch(let request):
+                batched.append((request, outcome))
+            }
+        }
+        batchOutcomes.deliver(batched)
     }
 }

@@ -61,10 +61,16 @@ public enum ProcessPoolChild {
         }
     }
 
-    /// `getrusage` peak resident size in KiB (Linux reports KiB).
+    /// `getrusage` peak resident size in KiB (Linux reports KiB). Asked of this thread
+    /// (`RUSAGE_THREAD`, which Glibc's module does not export): Linux reports the process's
+    /// peak for it too, without summing every thread's CPU time under the process's locks
+    /// as `RUSAGE_SELF` does, which was 0.7% of a drain's samples, once per job.
     static func peakResidentKiB() -> UInt64 {
         var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        if getrusage(rusageThread, &usage) != 0 { getrusage(RUSAGE_SELF.rawValue, &usage) }
         return UInt64(max(0, usage.ru_maxrss))
     }
+
+    /// Linux's `RUSAGE_THREAD`.
+    static let rusageThread: Int32 = 1
 }

@@ -110,7 +110,8 @@ extension Worker {
         var limitedTypes: Set<String> = []
         var batch: [TaskRequest] = []
         let runners = handingOver ? batchesRunning - 1 : batchesRunning
-        while occupied + batch.count < dispatchLimit, index < reserved.count {
+        var poolBatch: [TaskRequest] = []
+        while occupied + batch.count + poolBatch.count < dispatchLimit, index < reserved.count {
             let name = reserved[index].name
             if limitedTypes.contains(name) {
                 index += 1
@@ -129,6 +130,10 @@ extension Worker {
                     continue
                 }
             }
+            if runsInPoolBatch(reserved[index]) {
+                poolBatch.append(reserved.remove(at: index))
+                continue
+            }
             let batched = runsInBatch(reserved[index])
             if batched, runners >= batchRunnerLimit {
                 // Waits for a running batch to end, to start with the others freed by then.
@@ -142,6 +147,7 @@ extension Worker {
                 begin(request, now: now)
             }
         }
+        if !poolBatch.isEmpty { beginPoolBatch(poolBatch, now: now) }
         if let earliestToken { armRateWake(after: earliestToken) }
         if handingOver { return prepareBatch(batch, now: now) }
         if !batch.isEmpty { beginBatch(batch, now: now) }
