@@ -50,6 +50,8 @@ public final class RedisConnection: RedisCommandSending {
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = url.description
         let logger = options.logger
+        // A subscriber's replies come when others publish: nothing to poll for.
+        let replyPolling = subscriberMode ? nil : options.replyPolling
         var bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(TimeAmount(options.connectTimeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -58,7 +60,8 @@ public final class RedisConnection: RedisCommandSending {
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = RedisChannelHandler(endpoint: endpoint, subscriberMode: subscriberMode, logger: logger, onPush: onPush)
+                    let handler = RedisChannelHandler(endpoint: endpoint, subscriberMode: subscriberMode, logger: logger, onPush: onPush,
+                                                      replyPolling: replyPolling)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -263,6 +266,12 @@ public final class RedisConnection: RedisCommandSending {
         }
     }
 
+    /// Reply polls so far (see ``RedisOptions/replyPolling``): nil when this connection does not poll.
+    func replyPolls() async -> (hits: Int, misses: Int)? {
+        let handler = self.handler
+        return try? await handler.eventLoop.submit { handler.value.replyPolls }.get()
+    }
+
     // MARK: Lifecycle
 
     /// Whether the channel is still open and usable.
@@ -288,3 +297,4 @@ public final class RedisConnection: RedisCommandSending {
         handler.eventLoop.execute { handler.value.close() }
     }
 }
+
