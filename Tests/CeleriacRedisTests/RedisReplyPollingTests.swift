@@ -69,6 +69,27 @@ struct RedisReplyPollingTests {
         }
     }
 
+    @Test func concurrentCommandsOnAPollingConnectionAreAllAnswered() async throws {
+        try await withServer { server async throws in
+            var options = testOptions()
+            options.replyPolling = .milliseconds(50)
+            let connection = try await RedisConnection.connect(to: try RedisURL(parsing: server.url()), options: options)
+            let replies = await withTaskGroup(of: Int64?.self) { group in
+                for index in 0..<200 {
+                    group.addTask { try? await connection.send([Array("INCR".utf8), Array("counter-\(index % 4)".utf8)]).int }
+                }
+                var all: [Int64?] = []
+                for await reply in group { all.append(reply) }
+                return all
+            }
+            #expect(replies.count == 200)
+            #expect(!replies.contains(nil))
+            let totals = try await connection.pipeline((0..<4).map { RedisCommand(["GET", "counter-\($0)"]) })
+            #expect(totals.map { try? $0.get().string } == ["50", "50", "50", "50"])
+            await connection.close()
+        }
+    }
+
     @Test func withoutTheOptionNothingPolls() async throws {
         try await withServer { server async throws in
             var options = testOptions()

@@ -62,7 +62,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
             }
             context.writeAndFlush(wrapOutboundOut(command), promise: nil)
             if let deadline { armTimer(deadline) }
-            if poll, spin?.shouldPoll() == true {
+            // Only for a lone command: with others in flight the loop has replies to read and
+            // writes to make, and a spin would hold them up.
+            if poll, stateMachine.pending.count == 1, spin?.shouldPoll() == true {
                 // Queued behind the task that wrote, so it runs once that task has suspended.
                 let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
                 context.eventLoop.execute { loopBound.value.pollForReply() }
@@ -75,7 +77,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// Polls the socket until the reply is readable or the budget is spent; the loop then
     /// finds it ready in `epoll_wait` without sleeping.
     private func pollForReply() {
-        guard context?.channel.isActive == true, !stateMachine.pending.isEmpty else {
+        guard context?.channel.isActive == true, stateMachine.pending.count == 1 else {
             spin?.cancel()
             return
         }
