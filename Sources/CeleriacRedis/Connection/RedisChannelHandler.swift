@@ -88,7 +88,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     var replyPolls: (hits: Int, misses: Int)? { spin.map { ($0.hits, $0.misses) } }
 
     /// Encodes a command of text arguments into the reusable buffer and writes it.
-    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?) {
+    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?, poll: Bool = false) {
         var size = RedisCommand.headerSize(arguments.count)
         for argument in arguments { size &+= RedisCommand.bulkSize(argument.utf8.count) }
         scratch.clear(minimumCapacity: size)
@@ -97,11 +97,11 @@ final class RedisChannelHandler: ChannelInboundHandler {
             writer.command(arguments)
             return writer.index
         }
-        send(scratch, waiter: waiter, timeout: timeout, poll: true)
+        send(scratch, waiter: waiter, timeout: timeout, poll: poll)
     }
 
     /// Encodes a command of binary arguments into the reusable buffer and writes it.
-    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?) {
+    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?, poll: Bool = false) {
         var size = RedisCommand.headerSize(arguments.count)
         for argument in arguments { size &+= RedisCommand.bulkSize(argument.count) }
         scratch.clear(minimumCapacity: size)
@@ -110,7 +110,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
             writer.command(arguments)
             return writer.index
         }
-        send(scratch, waiter: waiter, timeout: timeout, poll: true)
+        send(scratch, waiter: waiter, timeout: timeout, poll: poll)
     }
 
     /// Writes a pipeline with one write and one flush; its replies go to `collector` in order.

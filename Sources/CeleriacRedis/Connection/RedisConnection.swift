@@ -122,7 +122,9 @@ public final class RedisConnection: RedisCommandSending {
         let timeout = commandTimeout
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
-                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                // The caller runs on this loop and resumes here: the reply's wake-up is the
+                // loop's own, which polling saves (see RedisOptions.replyPolling).
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout, poll: true)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
@@ -139,7 +141,9 @@ public final class RedisConnection: RedisCommandSending {
         let timeout = commandTimeout
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
-                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                // The caller runs on this loop and resumes here: the reply's wake-up is the
+                // loop's own, which polling saves (see RedisOptions.replyPolling).
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout, poll: true)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
