@@ -301,4 +301,3 @@ public final class RedisConnection: RedisCommandSending {
         handler.eventLoop.execute { handler.value.close() }
     }
 }
-
