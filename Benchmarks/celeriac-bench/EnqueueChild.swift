@@ -31,7 +31,7 @@ struct EnqueueChild: AsyncParsableCommand {
     /// Runs this command as a child with `environment` added and returns its rates.
     static func measure(url: String, serverPID: Int32, count: Int, environment: [String: String]) async throws -> [Double] {
         let output = try await ProcessRunner.run(
-            ProjectPaths.executable("celeriac-bench"), ["enqueue-rates", "--url", url, "--server-pid", String(serverPID), "--count", String(count)],
+            runningExecutable, ["enqueue-rates", "--url", url, "--server-pid", String(serverPID), "--count", String(count)],
             environment: environment, timeout: 600)
         for line in output.stdout.split(separator: "\n") where !line.hasPrefix("rates:") { print(line) }
         guard output.status == 0 else {
@@ -45,5 +45,18 @@ struct EnqueueChild: AsyncParsableCommand {
             throw BenchError(description: "enqueue-rates printed \(rates.count) rates, expected \(EnqueueScenario.shapes.count)")
         }
         return rates
+    }
+
+    /// This very binary. `ProjectPaths.executable` finds the products folder by looking for a
+    /// `celeriac` beside the running binary and falls back to `.build/debug`: a release bench
+    /// copied elsewhere (to compare two builds) measured a debug child, ten times dearer per
+    /// message, and its rows looked like an executor problem.
+    static var runningExecutable: URL {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        #endif
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "celeriac-bench").resolvingSymlinksInPath()
     }
 }

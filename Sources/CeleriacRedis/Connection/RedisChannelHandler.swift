@@ -28,11 +28,19 @@ final class RedisChannelHandler: ChannelInboundHandler {
     @exclusivity(unchecked) private var timerDeadline: NIODeadline?
     /// The I/O error that made us close, reported to the waiters that fail with it.
     private var closeReason: String?
+    /// How long to poll the socket for a short command's reply (0: never), see ``RedisReplySpin``.
+    private let replyPolling: UInt64
+    /// The poller, once the channel is active and its socket found.
+    @exclusivity(unchecked) private var spin: RedisReplySpin?
 
-    init(endpoint: String, subscriberMode: Bool = false, logger: Logger, onPush: PushHandler? = nil) {
+    init(endpoint: String, subscriberMode: Bool = false, logger: Logger, onPush: PushHandler? = nil, replyPolling: Duration? = nil) {
         stateMachine = RedisRequestStateMachine(endpoint: endpoint, subscriberMode: subscriberMode)
         self.logger = logger
         self.onPush = onPush
+        self.replyPolling = replyPolling.map { duration in
+            let (seconds, attoseconds) = duration.components
+            return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000))
+        } ?? 0
     }
 
     /// The event loop's clock, so that tests on an embedded loop control time.
@@ -42,8 +50,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     // MARK: Sending
 
-    /// Writes one command and registers its waiter.
-    func send(_ command: ByteBuffer, waiter: RedisWaiter, timeout: TimeAmount?) {
+    /// Writes one command and registers its waiter. `poll`: the reply is expected at once (not
+    /// a blocking command), so the loop may poll the socket for it (see ``RedisReplySpin``).
+    func send(_ command: ByteBuffer, waiter: RedisWaiter, timeout: TimeAmount?, poll: Bool = false) {
         let deadline = timeout.map { now + $0 }
         switch stateMachine.send(waiter, deadline: deadline, timeout: timeout) {
         case .write:
@@ -53,13 +62,33 @@ final class RedisChannelHandler: ChannelInboundHandler {
             }
             context.writeAndFlush(wrapOutboundOut(command), promise: nil)
             if let deadline { armTimer(deadline) }
+            // Only for a lone command: with others in flight the loop has replies to read and
+            // writes to make, and a spin would hold them up.
+            if poll, stateMachine.pending.count == 1, spin?.shouldPoll() == true {
+                // Queued behind the task that wrote, so it runs once that task has suspended.
+                let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                context.eventLoop.execute { loopBound.value.pollForReply() }
+            }
         case .fail(let error):
             waiter.complete(.failure(error))
         }
     }
 
+    /// Polls the socket until the reply is readable or the budget is spent; the loop then
+    /// finds it ready in `epoll_wait` without sleeping.
+    private func pollForReply() {
+        guard context?.channel.isActive == true, stateMachine.pending.count == 1 else {
+            spin?.cancel()
+            return
+        }
+        _ = spin?.poll()
+    }
+
+    /// Polls so far that found a reply and that gave up; nil when this connection does not poll.
+    var replyPolls: (hits: Int, misses: Int)? { spin.map { ($0.hits, $0.misses) } }
+
     /// Encodes a command of text arguments into the reusable buffer and writes it.
-    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?) {
+    func send(arguments: [String], waiter: RedisWaiter, timeout: TimeAmount?, poll: Bool = false) {
         var size = RedisCommand.headerSize(arguments.count)
         for argument in arguments { size &+= RedisCommand.bulkSize(argument.utf8.count) }
         scratch.clear(minimumCapacity: size)
@@ -68,11 +97,11 @@ final class RedisChannelHandler: ChannelInboundHandler {
             writer.command(arguments)
             return writer.index
         }
-        send(scratch, waiter: waiter, timeout: timeout)
+        send(scratch, waiter: waiter, timeout: timeout, poll: poll)
     }
 
     /// Encodes a command of binary arguments into the reusable buffer and writes it.
-    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?) {
+    func send(arguments: [[UInt8]], waiter: RedisWaiter, timeout: TimeAmount?, poll: Bool = false) {
         var size = RedisCommand.headerSize(arguments.count)
         for argument in arguments { size &+= RedisCommand.bulkSize(argument.count) }
         scratch.clear(minimumCapacity: size)
@@ -81,7 +110,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
             writer.command(arguments)
             return writer.index
         }
-        send(scratch, waiter: waiter, timeout: timeout)
+        send(scratch, waiter: waiter, timeout: timeout, poll: poll)
     }
 
     /// Writes a pipeline with one write and one flush; its replies go to `collector` in order.
@@ -148,6 +177,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if replyPolling > 0,
+           let descriptor = RedisSocketDescriptor.find(local: context.channel.localAddress, remote: context.channel.remoteAddress) {
+            spin = RedisReplySpin(budget: replyPolling, descriptor: descriptor)
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

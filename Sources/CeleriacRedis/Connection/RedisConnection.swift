@@ -50,6 +50,8 @@ public final class RedisConnection: RedisCommandSending {
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = url.description
         let logger = options.logger
+        // A subscriber's replies come when others publish: nothing to poll for.
+        let replyPolling = subscriberMode ? nil : options.replyPolling
         var bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(TimeAmount(options.connectTimeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -58,7 +60,8 @@ public final class RedisConnection: RedisCommandSending {
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = RedisChannelHandler(endpoint: endpoint, subscriberMode: subscriberMode, logger: logger, onPush: onPush)
+                    let handler = RedisChannelHandler(endpoint: endpoint, subscriberMode: subscriberMode, logger: logger, onPush: onPush,
+                                                      replyPolling: replyPolling)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -119,7 +122,9 @@ public final class RedisConnection: RedisCommandSending {
         let timeout = commandTimeout
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
-                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                // The caller runs on this loop and resumes here: the reply's wake-up is the
+                // loop's own, which polling saves (see RedisOptions.replyPolling).
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout, poll: true)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
@@ -136,7 +141,9 @@ public final class RedisConnection: RedisCommandSending {
         let timeout = commandTimeout
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
-                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
+                // The caller runs on this loop and resumes here: the reply's wake-up is the
+                // loop's own, which polling saves (see RedisOptions.replyPolling).
+                handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout, poll: true)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(arguments: arguments, waiter: .continuation(continuation), timeout: timeout)
@@ -261,6 +268,12 @@ public final class RedisConnection: RedisCommandSending {
             }
             if handler.eventLoop.inEventLoop { send() } else { handler.eventLoop.execute(send) }
         }
+    }
+
+    /// Reply polls so far (see ``RedisOptions/replyPolling``): nil when this connection does not poll.
+    func replyPolls() async -> (hits: Int, misses: Int)? {
+        let handler = self.handler
+        return try? await handler.eventLoop.submit { handler.value.replyPolls }.get()
     }
 
     // MARK: Lifecycle
