@@ -74,10 +74,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
     }
 
-    /// Polls the socket until the reply is readable or the budget is spent; the loop then
-    /// finds it ready in `epoll_wait` without sleeping.
+    /// Polls the socket until a reply is readable or the budget is spent; the loop then finds
+    /// it ready in `epoll_wait` without sleeping. Commands written in the same loop tick as the
+    /// lone one that asked (a worker's result script and its next reserve, written together)
+    /// are waited for with it: the first reply ends the poll.
     private func pollForReply() {
-        guard context?.channel.isActive == true, stateMachine.pending.count == 1 else {
+        guard context?.channel.isActive == true, !stateMachine.pending.isEmpty else {
             spin?.cancel()
             return
         }

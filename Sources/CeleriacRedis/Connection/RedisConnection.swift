@@ -194,7 +194,9 @@ public final class RedisConnection: RedisCommandSending {
     static func send(_ command: RedisCommand, handler: NIOLoopBound<RedisChannelHandler>, timeout: TimeAmount?) async throws(RedisError) -> RESPValue {
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
-                handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout)
+                // As for the text forms: a caller on the loop (a worker's batch runner) is woken
+                // by the loop itself, which polling keeps from halting its vCPU meanwhile.
+                handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout, poll: true)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout)
