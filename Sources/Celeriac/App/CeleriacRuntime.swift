@@ -109,22 +109,22 @@ public enum CeleriacRuntime {
     }
 
     /// A synchronous `main` for a program whose work is async: installs the event-loop
-    /// executor from the main thread when `eventLoopExecutor` is true or
-    /// `CELERIAC_EVENT_LOOP_EXECUTOR=on` (see `installEventLoopExecutor(environment:byDefault:)`),
+    /// executor from the main thread (unless `eventLoopExecutor` is false, or
+    /// `CELERIAC_EVENT_LOOP_EXECUTOR=off`; see `installEventLoopExecutor(environment:byDefault:)`),
     /// runs `body` on the main actor, and exits — status 0 when `body` returns, 1 after
-    /// printing the error when it throws.
+    /// printing the error when it throws. The `celeriac` executable starts this way.
     ///
     /// ```swift
     /// @main
-    /// struct MyWorker {
+    /// struct MyProducer {
     ///     static func main() {
-    ///         CeleriacRuntime.runMain(eventLoopExecutor: true) { try await producerLoop() }
+    ///         CeleriacRuntime.runMain { try await producerLoop() }
     ///     }
     /// }
     /// ```
     ///
     /// Keep the rule `installEventLoopExecutor()` states: nothing in async code may block.
-    public static func runMain(eventLoopExecutor: Bool = false,
+    public static func runMain(eventLoopExecutor: Bool = true,
                                _ body: @escaping @MainActor @Sendable () async throws -> Void) -> Never {
         installEventLoopExecutor(environment: ProcessInfo.processInfo.environment, byDefault: eventLoopExecutor)
         Task { @MainActor in
