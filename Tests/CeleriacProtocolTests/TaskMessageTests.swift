@@ -254,6 +254,12 @@ struct TaskMessageTests {
         #expect(parsed.utcOffsetSeconds == -19_800)
         #expect(parsed.isoformat == "2024-02-29T12:30:00.500000-05:30")
         #expect(try CeleryDateTime.parse("2024-01-01T00:00:00Z").isoformat == "2024-01-01T00:00:00+00:00")
+        // Python: datetime(1, 1, 1).isoformat(), and offsets with seconds or none at all.
+        #expect(CeleryDateTime(year: 1, month: 1, day: 1, utcOffsetSeconds: nil).isoformat == "0001-01-01T00:00:00")
+        #expect(CeleryDateTime(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 7,
+                               utcOffsetSeconds: 3_661).isoformat == "9999-12-31T23:59:59.000007+01:01:01")
+        #expect(CeleryDateTime(year: 2026, month: 3, day: 9, hour: 7, microsecond: 120_000,
+                               utcOffsetSeconds: -34_200).isoformat == "2026-03-09T07:00:00.120000-09:30")
         #expect(try CeleryDateTime.parse("2024-01-01").utcOffsetSeconds == nil)
         for bad in ["2023-02-29T00:00:00", "2024-13-01", "x", "2024-01-01T25:00", "2024-01-01T00:00+0100"] {
             #expect(throws: ProtocolError.self) { try CeleryDateTime.parse(bad) }

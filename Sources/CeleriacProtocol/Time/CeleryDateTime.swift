@@ -75,23 +75,60 @@ public struct CeleryDateTime: Sendable, Hashable, CustomStringConvertible {
 
     /// Python's `isoformat()`: `YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM]`.
     public var isoformat: String {
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2)
-        if microsecond != 0 { text += "." + pad(microsecond, 6) }
-        if let offset = utcOffsetSeconds {
-            let sign = offset < 0 ? "-" : "+"
-            let magnitude = abs(offset)
-            text += sign + pad(magnitude / 3600, 2) + ":" + pad(magnitude / 60 % 60, 2)
-            if magnitude % 60 != 0 { text += ":" + pad(magnitude % 60, 2) }
+        // Written byte by byte into one buffer: every result and event a worker stores carries
+        // one, and joining a dozen small strings cost an allocation each.
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        Self.append(year, width: 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Self.append(month, width: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        Self.append(day, width: 2, to: &text)
+        text.append(UInt8(ascii: "T"))
+        Self.append(hour, width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Self.append(minute, width: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        Self.append(second, width: 2, to: &text)
+        if microsecond != 0 {
+            text.append(UInt8(ascii: "."))
+            Self.append(microsecond, width: 6, to: &text)
         }
-        return text
+        if let offset = utcOffsetSeconds {
+            text.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let magnitude = abs(offset)
+            Self.append(magnitude / 3600, width: 2, to: &text)
+            text.append(UInt8(ascii: ":"))
+            Self.append(magnitude / 60 % 60, width: 2, to: &text)
+            if magnitude % 60 != 0 {
+                text.append(UInt8(ascii: ":"))
+                Self.append(magnitude % 60, width: 2, to: &text)
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public var description: String { isoformat }
 
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Appends `value` in decimal, zero-padded to `width` digits (more when it needs more), as
+    /// Python's `%0Nd`; a negative value keeps its sign ahead of the digits.
+    static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
+        if value < 0 {
+            text.append(UInt8(ascii: "-"))
+            append(-value, width: max(0, width - 1), to: &text)
+            return
+        }
+        var divisor = 1
+        var digits = 1
+        while value / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        if digits < width { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+        while divisor > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     // MARK: Calendar arithmetic (proleptic Gregorian, as Python's datetime)
