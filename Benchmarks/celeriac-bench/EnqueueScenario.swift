@@ -72,9 +72,14 @@ struct EnqueueScenario: AsyncParsableCommand {
             figures[shape] = recorder.record(.enqueue, shape, system: "celeriac", unit: .messagesPerSecond, samples: rates[shape] ?? [],
                                              target: target, reason: failure)
         }
-        if let loop = figures[shapes[0]] {
-            recorder.ratio(.enqueue, "send loop vs apply_async loop", loop, over: pythonFigure)
-            recorder.headline("msg/s, send loop vs Python apply_async loop", celeriac: loop, peer: pythonFigure)
+        // The plain loop in both modes, each named: Celeriac's runtime (`CeleriacRuntime.runMain`,
+        // the `celeriac` executable) runs on the event-loop executor, a program with Swift's own
+        // async main on the default one.
+        let loops = [(ExecutorMode.eventLoop, "Celeriac's runtime, event-loop executor"), (ExecutorMode.standard, "Swift's default executor")]
+        for (mode, name) in loops {
+            guard let loop = figures["\(Self.shapes[0]) [\(mode)]"] else { continue }
+            recorder.ratio(.enqueue, "send loop [\(mode)] vs apply_async loop", loop, over: pythonFigure)
+            recorder.headline("msg/s, send loop (\(name)) vs Python apply_async loop", celeriac: loop, peer: pythonFigure)
         }
         if let pinned = figures[shapes[1]] {
             // Beside the plain loop, so the table says where the documented hot-loop API stands.
