@@ -112,7 +112,7 @@ public final class RedisConnection: RedisCommandSending {
     /// Sends one command and waits for its reply, up to the command timeout. An error reply
     /// is thrown as ``RedisError/server(_:)``.
     public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
-        try await Self.send(command, handler: handler, timeout: commandTimeout)
+        try await Self.send(command, handler: handler, timeout: commandTimeout, poll: true)
     }
 
     /// Sends a command given as text arguments, encoded on the event loop into a buffer the
@@ -191,12 +191,15 @@ public final class RedisConnection: RedisCommandSending {
         }
     }
 
-    static func send(_ command: RedisCommand, handler: NIOLoopBound<RedisChannelHandler>, timeout: TimeAmount?) async throws(RedisError) -> RESPValue {
+    /// `poll`: the command answers at once (not a blocking pop, which waits for others'
+    /// writes), so a caller on the loop may poll for its reply (``RedisOptions/replyPolling``).
+    static func send(_ command: RedisCommand, handler: NIOLoopBound<RedisChannelHandler>, timeout: TimeAmount?,
+                     poll answersAtOnce: Bool = false) async throws(RedisError) -> RESPValue {
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RESPValue, RedisError>, Never>) in
             if handler.eventLoop.inEventLoop {
                 // As for the text forms: a caller on the loop (a worker's batch runner) is woken
                 // by the loop itself, which polling keeps from halting its vCPU meanwhile.
-                handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout, poll: true)
+                handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout, poll: answersAtOnce)
             } else {
                 handler.eventLoop.execute {
                     handler.value.send(command.encoded, waiter: .continuation(continuation), timeout: timeout)

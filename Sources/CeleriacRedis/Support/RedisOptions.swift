@@ -29,12 +29,11 @@ public struct RedisOptions: Sendable {
     /// The protocol to ask for. `.v3` sends `HELLO 3` and falls back to RESP2 when the server
     /// does not know HELLO; `.v2` never sends HELLO.
     public var protocolVersion: RESPVersion
-    /// How long the event loop may poll a TCP socket for the reply to a command sent through
-    /// the argument-array fast path (``RedisConnection/send(_:)-([[UInt8]])``, which
-    /// `Producer.send` uses for its LPUSH) by a caller running on that loop (the event-loop
-    /// executor, a pinned connection, `withSendLoop`), alone in flight, before it sleeps until
-    /// the reply wakes it. Other commands (blocking pops, pipelines, `RedisCommand`s, pub/sub)
-    /// and callers on other threads never poll; nil turns it off.
+    /// How long the event loop may poll a TCP socket for the reply to a command sent by a
+    /// caller running on that loop (the event-loop executor, a pinned connection,
+    /// `withSendLoop`, a worker's batch runner), alone in flight when it was written (or written
+    /// in the same loop tick as such a one), before it sleeps until the reply wakes it. Blocking
+    /// commands, pipelines, pub/sub and callers on other threads never poll; nil turns it off.
     ///
     /// An awaited send loop otherwise sleeps and is woken once per reply; on an idle machine
     /// (a virtual one above all) a sleeping CPU halts, and waking it costs tens of
