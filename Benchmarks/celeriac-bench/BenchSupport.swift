@@ -62,6 +62,7 @@ enum BenchSupport {
     }
 
     static func format(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-∞" : "∞" }
         let number = Int(value.rounded())
         var digits = Array(String(number))
         var index = digits.count - 3

@@ -170,6 +170,8 @@ public struct JSONParser {
                 throw JSONParseError(.unexpectedByte, at: position, "expecting a property name in double quotes, found \(describeByte(at: position))")
             }
             let key = try parseString(hashing: true)
+            // Taken now: parsing the value overwrites it with the hash of any key inside it.
+            let hash = lastStringHash
             skipWhitespace()
             guard position < bytes.count else {
                 throw JSONParseError(.unexpectedEnd, at: position, "expecting ':' after a property name")
@@ -180,7 +182,6 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            let hash = lastStringHash
             if var index = indexByKey {
                 if let existing = index[key] {
                     members[existing].value = value
