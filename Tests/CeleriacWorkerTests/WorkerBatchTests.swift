@@ -57,50 +57,12 @@ struct WorkerBatchTests {
             let log = EventLog(transport: harness.app.transport)
             try await log.start()
             // Queued while no worker reads the queue, then taken in whole batches.
-            var sent: [(result: AsyncResult, expected: JSONValue?)] = []
-            for index in 0..<120 {
-                let options = SendOptions(queue: "batched")
-                if index % 10 == 3 {
-                    sent.append((try await harness.producer.send("demo.fail", args: [.string("no \(index)")], options: options), nil))
-                } else {
-                    let result = try await harness.producer.send("demo.add", args: [.int(Int64(index)), 1], options: options)
-                    sent.append((result, .int(Int64(index + 1))))
-                }
-            }
-            #expect(await harness.worker.addConsumer(QueueInfo(name: "batched")))
-            for (result, expected) in sent {
-                let meta = try await result.wait(timeout: 30)
-                if let expected {
-                    #expect(meta.status == .success)
-                    #expect(meta.result == expected)
-                } else {
-                    #expect(meta.status == .failure)
-                    #expect(meta.exception?.type == "DemoError")
-                    #expect(meta.traceback?.contains("DemoError") == true)
-                }
-            }
-            // Every message was acked: nothing is left unacked on the broker.
-            try await eventually("every message acked") {
-                let unacked = try await harness.client.send(RedisCommand(["HLEN", KombuTransport.unackedKey])).int
-                let index = try await harness.client.send(RedisCommand(["ZCARD", KombuTransport.unackedIndexKey])).int
-                return unacked == 0 && index == 0
-            }
+            let sent = try await MixedBatchLoad.run(on: harness)
             let totals = await harness.worker.batchTotals
             #expect(totals.requests == 120)
             #expect(totals.batches < 120, "queued together, the tasks ran in batches")
             // Each task announced its start before its end, once each.
-            try await eventually("every task's events arrived") {
-                let succeeded = await log.events(ofType: .taskSucceeded).count
-                let failed = await log.events(ofType: .taskFailed).count
-                return succeeded == 108 && failed == 12
-            }
-            for (result, expected) in sent {
-                let started = await log.events(ofType: .taskStarted, uuid: result.id)
-                let ended = await log.events(ofType: expected == nil ? .taskFailed : .taskSucceeded, uuid: result.id)
-                #expect(started.count == 1)
-                #expect(ended.count == 1)
-                if let start = started.first?.clock, let end = ended.first?.clock { #expect(start < end) }
-            }
+            try await MixedBatchLoad.expectEvents(log, for: sent)
             // The failures went to the failure store, as a lone task's would.
             let failures = try await harness.worker.failures.list()
             #expect(failures.count == 12)
