@@ -181,9 +181,7 @@ public actor Consumer {
             absorbSettled()
             guard defersBlockingRecords, leaving > 0, !queues.isEmpty else { return nil }
             let count = min(batchLimit, leaving)
-            guard let reserved = try await transport.reserve(keys: brpopKeys, count: count, leaving: count) else { return nil }
-            rotate(served: Priority.queueName(fromKey: reserved.key))
-            await restoreVisibleIfTimerDue()
+            guard let reserved = try await reserveWaiting(count: count, leaving: count) else { return nil }
             return try await accept(reserved.messages, key: reserved.key, leaving: count)
         }
         try await waitForCapacity()
@@ -196,9 +194,7 @@ public actor Consumer {
         // What already waits is taken and recorded unacked in one atomic script: a worker
         // killed (or a broker restarted) between the pop and the record cannot lose it.
         let leave = defersBlockingRecords ? min(room, max(0, leaving)) : 0
-        if !blocksFirst, let reserved = try await transport.reserve(keys: brpopKeys, count: room, leaving: leave) {
-            rotate(served: Priority.queueName(fromKey: reserved.key))
-            await restoreVisibleIfTimerDue()
+        if !blocksFirst, let reserved = try await reserveWaiting(count: room, leaving: leave) {
             return try await accept(reserved.messages, key: reserved.key, leaving: leave)
         }
         // Nothing waits: block as kombu does. A message BRPOP hands over is recorded right
@@ -228,6 +224,16 @@ public actor Consumer {
         // What else waits is taken by the next poll's reserve: the message that woke us is
         // recorded and handed out first, without a round trip more in its way.
         return try await accept([(popped.value, nil)], key: popped.key)
+    }
+
+    /// Takes up to `count` waiting messages with the reserve script (all but the first
+    /// `leaving` recorded unacked), serves their queue last next time, and runs the timed
+    /// restore round; nil when nothing waits.
+    private func reserveWaiting(count: Int, leaving: Int) async throws(RedisError) -> KombuTransport.Reserved? {
+        guard let reserved = try await transport.reserve(keys: brpopKeys, count: count, leaving: leaving) else { return nil }
+        rotate(served: Priority.queueName(fromKey: reserved.key))
+        await restoreVisibleIfTimerDue()
+        return reserved
     }
 
     /// Like ``poll()``, but hands out every delivery of the batch taken at once, so that a

@@ -12,9 +12,9 @@ import Synchronization
 /// started together, run one after another in one task: one settle or ack round for all of them
 /// before the bodies, one result script after, their events and log lines buffered, and one hop
 /// back into the worker to free their slots. The task then goes on with the next batch, whose
-/// acks travel with the results of the one before (``runBatches(_:)``). Started one task each, the same requests cost a
-/// task, three hops and a batcher's hand-over per request, which was most of a busy worker's
-/// time per task. Only early-ack requests without time limits on the async pool qualify; a
+/// acks travel with the results of the one before (``runBatches(_:)``). Started one task each,
+/// the same requests cost a task, three hops and a batcher's hand-over per request, which was
+/// most of a busy worker's time per task. Only early-ack requests without time limits on the async pool qualify; a
 /// body that does more than return a value (chain, callbacks, chord, failure, retry) is
 /// concluded on its own as usual.
 extension Worker {
@@ -102,8 +102,8 @@ extension Worker {
     /// request is reserved, the runner takes the next batch straight from the queue instead,
     /// as many as it has free slots, settled on arrival (the consume loop waits while runners
     /// hold every slot, so nothing is prefetched beside them): the broker then neither records
-    /// nor acks them, which
-    /// halved redis-server's time per task in a deep drain (12.0-12.6 -> 6.8-7.6 µs, -c 16).
+    /// nor acks them, which halved redis-server's time per task in a deep drain (12.0-12.6 ->
+    /// 6.8-7.6 µs, -c 16).
     nonisolated func runBatches(_ first: [BatchItem]) async {
         var items = first
         var stored: [TaskRequest] = []
@@ -141,6 +141,8 @@ extension Worker {
     /// Up to `free` messages that wait in the queue now, taken without waiting, then started as
     /// a batch for the calling runner (those that cannot start at once wait as any do).
     nonisolated func takeWaiting(_ free: Int) async -> [BatchItem] {
+        // A broker error ends the runner quietly: the consume loop, woken when it ends, polls
+        // again and reports the error and the recovery.
         guard let polled = try? await consumer.pollBatch(startingNow: free, waiting: false), !polled.isEmpty else { return [] }
         return await startPolled(polled)
     }
