@@ -40,6 +40,8 @@ public enum ProcessPoolChild {
         for number in [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2] { signal(number, SIG_DFL) }
         let connection = ChildConnection(socket: socket)
         connection.send(.ready(pid: getpid()))
+        // A child lives as long as the pool: the start-up code it ran need not stay resident.
+        ResidentCode.releaseStartupPages()
         OSThread.start(name: "pool-child-reader") { connection.readFrames() }
         // Jobs in the order they came, each run inline in this task (no task per job unless it
         // has a soft limit to race); the next queued job starts as soon as a result is written.

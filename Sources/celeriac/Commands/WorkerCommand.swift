@@ -229,6 +229,9 @@ struct WorkerCommand: AsyncParsableCommand {
             guard watching else { throw usageError("--exit-with-parent-fd \(descriptor) is not an open descriptor") }
         }
         do {
+            try await worker.start()
+            // Online: what start-up ran is not needed again (ResidentCode says why).
+            ResidentCode.releaseStartupPages()
             try await worker.run()
         } catch {
             if logfile != nil { logger.critical("cannot start: \(error)") }
