@@ -13,6 +13,12 @@ public struct JSONParser {
     private var depth = 0
     /// The FNV-1a hash of the last string parsed with `hashing: true` (object keys).
     private var lastStringHash: UInt64 = 0
+    /// The members (with their keys' hashes) and elements of the containers being parsed,
+    /// innermost last: a container's own array is made once, at its exact size, when it
+    /// closes. Grown by appending, a 20-key object reallocated its members and hashes five
+    /// times, and a task message took 25 allocations more to parse (issue #6).
+    private var memberStack: [(member: JSONObject.Member, hash: UInt64)] = []
+    private var elementStack: [JSONValue] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -120,16 +126,19 @@ public struct JSONParser {
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1  // [
-        var elements: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = elementStack.count
+        // One allocation for the parse, not one per doubling.
+        if elementStack.capacity == 0 { elementStack.reserveCapacity(16) }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             guard position < bytes.count else {
                 throw JSONParseError(.unexpectedEnd, at: position, "expecting ',' or ']' in an array")
@@ -142,25 +151,27 @@ public struct JSONParser {
             }
         }
         depth -= 1
+        // Copied through a buffer pointer: an `ArraySlice` would keep the stack shared, and
+        // the removal would then copy the whole stack.
+        let elements = elementStack.withUnsafeBufferPointer { Array($0[base...]) }
+        elementStack.removeLast(elementStack.count - base)
         return .array(elements)
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1  // {
-        var members: [JSONObject.Member] = []
-        // Python keeps the last value of a repeated key at the key's first position. Small
-        // objects check by scanning; big ones switch to an index so hostile input stays linear.
-        var indexByKey: [String: Int]?
-        var hashes: [UInt64] = []
-        members.reserveCapacity(8)
-        hashes.reserveCapacity(8)
         skipWhitespace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(JSONObject(uncheckedMembers: members))
+            return .object(JSONObject())
         }
+        // Python keeps the last value of a repeated key at the key's first position. Small
+        // objects check by scanning; big ones switch to an index so hostile input stays linear.
+        var indexByKey: [String: Int]?
+        let base = memberStack.count
+        if memberStack.capacity == 0 { memberStack.reserveCapacity(32) }
         while true {
             skipWhitespace()
             guard position < bytes.count else {
@@ -184,20 +195,19 @@ public struct JSONParser {
             let value = try parseValue()
             if var index = indexByKey {
                 if let existing = index[key] {
-                    members[existing].value = value
+                    memberStack[base + existing].member.value = value
                 } else {
-                    index[key] = members.count
-                    members.append(JSONObject.Member(key: key, value: value))
+                    index[key] = memberStack.count - base
+                    memberStack.append((JSONObject.Member(key: key, value: value), hash))
                 }
                 indexByKey = index
-            } else if let existing = Self.firstIndex(of: key, hash: hash, in: members, hashes: hashes) {
-                members[existing].value = value
+            } else if let existing = firstIndex(of: key, hash: hash, from: base) {
+                memberStack[existing].member.value = value
             } else {
-                members.append(JSONObject.Member(key: key, value: value))
-                hashes.append(hash)
-                if members.count > 32 {
+                memberStack.append((JSONObject.Member(key: key, value: value), hash))
+                if memberStack.count - base > 32 {
                     var index: [String: Int] = [:]
-                    for (offset, member) in members.enumerated() { index[member.key] = offset }
+                    for offset in base..<memberStack.count { index[memberStack[offset].member.key] = offset - base }
                     indexByKey = index
                 }
             }
@@ -213,6 +223,8 @@ public struct JSONParser {
             }
         }
         depth -= 1
+        let members = memberStack.withUnsafeBufferPointer { $0[base...].map(\.member) }
+        memberStack.removeLast(memberStack.count - base)
         return .object(JSONObject(uncheckedMembers: members))
     }
 
@@ -226,9 +238,10 @@ public struct JSONParser {
         return hash
     }
 
+    /// The stack position of `key` among the members of the object that starts at `base`.
     @inline(__always)
-    private static func firstIndex(of key: String, hash: UInt64, in members: [JSONObject.Member], hashes: [UInt64]) -> Int? {
-        for index in hashes.indices where hashes[index] == hash && members[index].key == key {
+    private func firstIndex(of key: String, hash: UInt64, from base: Int) -> Int? {
+        for index in base..<memberStack.count where memberStack[index].hash == hash && memberStack[index].member.key == key {
             return index
         }
         return nil

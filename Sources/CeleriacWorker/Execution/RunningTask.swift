@@ -18,6 +18,7 @@ public final class RunningTask: @unchecked Sendable {
     private var work: Task<Void, Never>?
     private var observer: (@Sendable (StopReason) -> Void)?
     private var withdrawer: (@Sendable () -> Void)?
+    private var withdrawn = false
     /// The task that runs the body in its own task (``TaskRunner/runInline(_:context:handle:)``),
     /// given by whoever created it; cancellable only between ``arm()`` and ``disarm()``, so that
     /// a stop before or after the body never cancels the acks and result writes around it.
@@ -105,9 +106,18 @@ public final class RunningTask: @unchecked Sendable {
     /// yet does not run; a running body is not touched.
     public func withdraw() {
         lock.lock()
+        if reason == nil { withdrawn = true }
         let notify = reason == nil ? withdrawer : nil
         lock.unlock()
         notify?()
+    }
+
+    /// Whether a plain revoke reached the task before any stop (``withdraw()``): a batched
+    /// request checks it just before its body, instead of registering an observer of its own.
+    var isWithdrawn: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return withdrawn
     }
 
     /// Cancels the task as `revoke --terminate` does; the task sees `CancellationError`.

@@ -65,8 +65,14 @@ public struct CeleryLogHandler: LogHandler {
         /// Adds a line; `urgent` lines go out at once with everything before them. Writes
         /// happen under the lock, so batches reach the file in the order their lines came.
         func write(_ line: String, urgent: Bool) {
+            write(urgent: urgent) { bytes in bytes.append(contentsOf: line.utf8) }
+        }
+
+        /// Adds a line that `body` appends to the pending bytes (without its newline), under the
+        /// lock: a line built in place costs no string of its own (two per task, issue #6).
+        func write(urgent: Bool, _ body: (inout [UInt8]) -> Void) {
             let schedule = state.withLock { pending -> Bool in
-                pending.bytes.append(contentsOf: line.utf8)
+                body(&pending.bytes)
                 pending.bytes.append(UInt8(ascii: "\n"))
                 if urgent || pending.bytes.count >= Self.flushBytes {
                     writeAll(pending.bytes)
@@ -123,8 +129,18 @@ public struct CeleryLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink.write("[\(Self.timestamp()): \(Self.levelName(event.level))/\(process)] \(event.message)",
-                   urgent: event.level >= .warning)
+        let level = Self.levelName(event.level)
+        let message = event.message.description
+        sink.write(urgent: event.level >= .warning) { bytes in
+            bytes.append(UInt8(ascii: "["))
+            Self.appendTimestamp(to: &bytes)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: level.utf8)
+            bytes.append(UInt8(ascii: "/"))
+            bytes.append(contentsOf: process.utf8)
+            bytes.append(contentsOf: "] ".utf8)
+            bytes.append(contentsOf: message.utf8)
+        }
     }
 
     /// Celery's level names.
@@ -139,24 +155,31 @@ public struct CeleryLogHandler: LogHandler {
     }
 
     /// The text of the last second formatted, so most lines only add their milliseconds.
-    private static let lastSecond = Mutex<(seconds: Int, text: String)>((-1, ""))
+    private static let lastSecond = Mutex<(seconds: Int, text: [UInt8])>((-1, []))
 
-    /// `2026-11-26 03:40:00,123` in local time, as Python's logging formats `asctime`.
-    static func timestamp() -> String {
+    /// Appends `2026-11-26 03:40:00,123` in local time, as Python's logging formats `asctime`.
+    static func appendTimestamp(to bytes: inout [UInt8]) {
         var now = timeval()
         gettimeofday(&now, nil)
+        let appended = lastSecond.withLock { last -> Bool in
+            guard last.seconds == Int(now.tv_sec) else { return false }
+            bytes.append(contentsOf: last.text)
+            return true
+        }
+        if !appended {
+            var seconds = now.tv_sec
+            var parts = tm()
+            localtime_r(&seconds, &parts)
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let text = Array(("\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),").utf8)
+            lastSecond.withLock { $0 = (Int(now.tv_sec), text) }
+            bytes.append(contentsOf: text)
+        }
         let millis = Int(now.tv_usec / 1000)
-        let milliText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        let cached = lastSecond.withLock { $0.seconds == Int(now.tv_sec) ? $0.text : nil }
-        if let cached { return cached + milliText }
-        var seconds = now.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),"
-        lastSecond.withLock { $0 = (Int(now.tv_sec), text) }
-        return text + milliText
+        bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(millis % 10))
     }
 
     /// Celery's `--loglevel` names (any case): DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL).

@@ -6,7 +6,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
 
 /// Requests of tasks whose bodies never suspend (``TaskRegistry/register(_:options:synchronous:)``),
 /// started together, run one after another in one task: one settle or ack round for all of them
@@ -26,15 +25,6 @@ extension Worker {
         var handle: RunningTask
         /// Settled on arrival (``Consumer/settleOnArrival(_:)``): no ack goes to the broker.
         var settledOnArrival: Bool
-        /// Set by a plain revoke that came before the body started (``RunningTask/withdraw()``).
-        var withdrawal: Withdrawal
-    }
-
-    /// Whether a plain revoke reached a batched request before its body ran.
-    final class Withdrawal: Sendable {
-        private let flag = Atomic<Bool>(false)
-        func mark() { flag.store(true, ordering: .relaxed) }
-        var isMarked: Bool { flag.load(ordering: .relaxed) }
     }
 
     /// How many batch runners run at once: one per core. Requests freed while they run wait
@@ -83,10 +73,8 @@ extension Worker {
             // Decided here, before the consume loop polls again and would record it unacked.
             let settled = consumer.settleOnArrival(request.delivery)
             let handle = RunningTask()
-            let withdrawal = Withdrawal()
-            handle.onWithdraw { withdrawal.mark() }
             active[request.delivery.deliveryTag] = ActiveTask(request: running, handle: handle)
-            items.append(BatchItem(request: running, body: body, handle: handle, settledOnArrival: settled, withdrawal: withdrawal))
+            items.append(BatchItem(request: running, body: body, handle: handle, settledOnArrival: settled))
         }
         if !items.isEmpty {
             batchTotals.batches += 1
@@ -220,7 +208,8 @@ extension Worker {
 
     /// Runs one body of a batch, unless a revoke reached it first.
     nonisolated func runBatched(_ item: BatchItem) -> ExecutionOutcome {
-        if item.withdrawal.isMarked { return .withdrawn }
+        // A plain revoke that came before the body started (``RunningTask/withdraw()``).
+        if item.handle.isWithdrawn { return .withdrawn }
         if case .terminate(let signal) = item.handle.stopReason { return .terminated(signal: signal, runtime: 0) }
         if switches.taskEventsEnabled {
             events.post(.taskStarted, fields: EventFields.taskStarted(uuid: item.request.id))
