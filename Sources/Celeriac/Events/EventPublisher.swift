@@ -7,8 +7,6 @@ import Foundation
 #endif
 import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
 
 /// Publishes events on the `celeryev` fanout exchange with a Lamport clock, as Celery's
 /// `EventDispatcher` does. Task events can be buffered and flushed as one `task.multi` list
@@ -24,18 +22,10 @@ public final class EventPublisher: Sendable {
 
     private struct State {
         var clock = 0
-        /// The buffered task events, encoded when they are flushed.
-        var pending: [Pending] = []
-        /// The loop flushes encode and publish on (see ``flush()``), chosen at the first.
-        var encodingLoop: RedisEventLoopExecutor?
-    }
-
-    /// A buffered task event: what its JSON text is made of, clock and time taken when posted.
-    private struct Pending {
-        var type: EventType
-        var fields: JSONObject
-        var clock: Int
-        var timestamp: Double
+        /// The buffered task events, each already JSON text, joined with ", " (the items of
+        /// the `task.multi` list), and how many there are.
+        var buffer: [UInt8] = []
+        var buffered = 0
     }
 
     /// How many buffered task events trigger a flush. Celery's dispatcher flushes at 24 and at
@@ -84,17 +74,24 @@ public final class EventPublisher: Sendable {
         if append(type, fields: fields) { await flush() }
     }
 
-    /// Buffers the event with the next clock value and the time now; returns whether this
-    /// event made ``batchLimit`` wait — true once per batch, not for every event after it:
-    /// while the flush it triggers is still on its way, the events arriving meanwhile join
-    /// that flush instead of each starting one more (under load that storm published a batch
-    /// per ~26 events instead of per 100). Its JSON text is written by the flush.
+    /// Writes the event's JSON text (with the next clock value) into the buffer; returns
+    /// whether this event made ``batchLimit`` wait — true once per batch, not for every event
+    /// after it: while the flush it triggers is still on its way, the events arriving
+    /// meanwhile join that flush instead of each starting one more (under load that storm
+    /// published a batch per ~26 events instead of per 100). The text is written straight
+    /// into the buffer under the lock, from the fields
+    /// (``CeleryEvent/encode(type:source:prefix:clock:fields:timestamp:into:)``): written into
+    /// an array of its own first, each event cost one allocation and one copy more (three
+    /// events per task, issue #6).
     private func append(_ type: EventType, fields: JSONObject) -> Bool {
         let timestamp = Date().timeIntervalSince1970
         return state.withLockedValue { state -> Bool in
+            if state.buffered > 0 { state.buffer.append(contentsOf: ", ".utf8) }
             state.clock += 1
-            state.pending.append(Pending(type: type, fields: fields, clock: state.clock, timestamp: timestamp))
-            return state.pending.count == Self.batchLimit
+            CeleryEvent.encode(type: type, source: source, prefix: prefix, clock: state.clock, fields: fields,
+                               timestamp: timestamp, into: &state.buffer)
+            state.buffered += 1
+            return state.buffered == Self.batchLimit
         }
     }
 
@@ -105,60 +102,25 @@ public final class EventPublisher: Sendable {
     }
 
     /// Publishes the buffered task events as one `task.multi` list.
-    ///
-    /// Encoded and published on an event loop other than the caller's when the caller runs on
-    /// one (under the event-loop executor, a busy worker runs on one loop): writing the JSON
-    /// text of three events per task was about a tenth of that loop's time in a deep drain
-    /// (issue #6), and the other loop has it to spare. Every flush runs on that same loop, so
-    /// batches are taken and published in order.
     public func flush() async {
-        if let loop = encodingLoop() {
-            await withTaskExecutorPreference(loop) { await self.publishPending() }
-        } else {
-            await publishPending()
-        }
-    }
-
-    /// Takes the buffered events, writes their JSON texts as one list and publishes it.
-    private func publishPending() async {
-        let taken = state.withLockedValue { state -> [Pending] in
-            let taken = state.pending
-            state.pending = []
-            state.pending.reserveCapacity(taken.count)
+        let (items, count) = state.withLockedValue { state -> ([UInt8], Int) in
+            let taken = (state.buffer, state.buffered)
+            // The next batch is about as long: one allocation instead of a dozen doublings.
+            state.buffer = []
+            state.buffer.reserveCapacity(taken.0.count)
+            state.buffered = 0
             return taken
         }
-        guard !taken.isEmpty else { return }
+        guard count > 0 else { return }
         var list: [UInt8] = [UInt8(ascii: "[")]
-        list.reserveCapacity(taken.count * 320)
-        for (index, event) in taken.enumerated() {
-            if index > 0 { list.append(contentsOf: ", ".utf8) }
-            CeleryEvent.encode(type: event.type, source: source, prefix: prefix, clock: event.clock, fields: event.fields,
-                               timestamp: event.timestamp, into: &list)
-        }
+        list.reserveCapacity(items.count + 2)
+        list.append(contentsOf: items)
         list.append(UInt8(ascii: "]"))
         let envelope = EventMessage.batchEnvelope(encodedList: list, hostname: source.hostname, deliveryTag: FastUUID.string())
         do {
             try await transport.publishFanout(envelope.encoded(), exchange: EventMessage.exchange, routingKey: EventMessage.batchRoutingKey)
         } catch {
-            logger.warning("\(taken.count) task events not published: \(error)")
+            logger.warning("\(count) task events not published: \(error)")
         }
-    }
-
-    /// The loop flushes run on: chosen at the first flush made on one of the group's loops, as
-    /// one that is not the caller's (nil when the caller is on no loop, or there is one loop).
-    /// A flush made on that loop itself runs where it is.
-    private func encodingLoop() -> RedisEventLoopExecutor? {
-        if let chosen = state.withLockedValue({ $0.encodingLoop }) {
-            return chosen.eventLoop.inEventLoop ? nil : chosen
-        }
-        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
-        guard loops.count > 1, loops.contains(where: \.inEventLoop), let other = loops.first(where: { !$0.inEventLoop }) else { return nil }
-        let chosen = state.withLockedValue { state -> RedisEventLoopExecutor in
-            if let existing = state.encodingLoop { return existing }
-            let executor = RedisEventLoopExecutor(eventLoop: other)
-            state.encodingLoop = executor
-            return executor
-        }
-        return chosen.eventLoop.inEventLoop ? nil : chosen
     }
 }
