@@ -3,7 +3,7 @@
 /// Bulk payloads are kept as bytes (`[UInt8]`) rather than `String` because Redis values are
 /// binary-safe: a queue entry, a key with the priority separator `0x06 0x16`, or arbitrary user
 /// data must survive unchanged.
-public indirect enum RESPValue: Sendable, Hashable {
+public enum RESPValue: Sendable, Hashable {
     /// `+OK` — a short status line without CR or LF.
     case simpleString(String)
     /// `-ERR message` — the first word is the error code by convention.
@@ -33,7 +33,9 @@ public indirect enum RESPValue: Sendable, Hashable {
     /// RESP3 `>N` — out-of-band data such as pub/sub messages.
     case push([RESPValue])
     /// RESP3 `|N` — attributes that annotate the value that follows.
-    case attribute([RESPPair], RESPValue)
+    // The only case that holds a value directly, so the only one boxed: an `indirect` enum
+    // boxed every payload, a heap allocation for each integer and bulk string parsed (issue #6).
+    indirect case attribute([RESPPair], RESPValue)
 }
 
 /// A key/value pair of a RESP3 map or attribute.

@@ -17,6 +17,11 @@ struct TransportTests {
                                                   "a\u{06}\u{16}9", "b\u{06}\u{16}9"])
         #expect(Priority.queueName(fromKey: "celery\u{06}\u{16}6") == "celery")
         #expect(Priority.queueName(fromKey: "celery") == "celery")
+        // The last separator counts; names of any script and keys shorter than it survive.
+        #expect(Priority.queueName(fromKey: "a\u{06}\u{16}b\u{06}\u{16}9") == "a\u{06}\u{16}b")
+        #expect(Priority.queueName(fromKey: "çéleri 队列\u{06}\u{16}3") == "çéleri 队列")
+        #expect(Priority.queueName(fromKey: "\u{06}") == "\u{06}")
+        #expect(Priority.queueName(fromKey: "") == "")
         #expect(Priority.clamp(nil) == 0)
     }
 

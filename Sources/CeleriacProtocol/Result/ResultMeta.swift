@@ -118,6 +118,8 @@ public struct ResultMeta: Sendable, Hashable {
     /// The bytes Celery stores (Python `json.dumps` defaults).
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
+        // A plain success is about 200 bytes: one allocation, not three doublings (issue #6).
+        out.reserveCapacity(256)
         JSONWriter.write(raw, into: &out)
         return out
     }

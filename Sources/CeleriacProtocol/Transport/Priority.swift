@@ -54,19 +54,26 @@ public enum Priority {
 extension String {
     /// The last occurrence of `needle`, found on the UTF-8 view (no Foundation needed).
     func range(of needle: String, options: BackwardsSearch) -> Range<String.Index>? {
-        let haystack = Array(utf8)
-        let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty, pattern.count <= haystack.count else { return nil }
-        var start = haystack.count - pattern.count
-        while start >= 0 {
-            if Array(haystack[start..<(start + pattern.count)]) == pattern {
-                let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                let upper = utf8.index(lower, offsetBy: pattern.count)
-                return lower..<upper
+        // Compared in place: copying the bytes into arrays cost an allocation per position
+        // tried, once per message a consumer takes (issue #6).
+        var haystack = self
+        var pattern = needle
+        let found: Int? = haystack.withUTF8 { text in
+            pattern.withUTF8 { sought in
+                guard !sought.isEmpty, sought.count <= text.count else { return nil }
+                var start = text.count - sought.count
+                while start >= 0 {
+                    var offset = 0
+                    while offset < sought.count && text[start + offset] == sought[offset] { offset += 1 }
+                    if offset == sought.count { return start }
+                    start -= 1
+                }
+                return nil
             }
-            start -= 1
         }
-        return nil
+        guard let found else { return nil }
+        let lower = utf8.index(utf8.startIndex, offsetBy: found)
+        return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
     }
 
     /// Marker for ``range(of:options:)``.

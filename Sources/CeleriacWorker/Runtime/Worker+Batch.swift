@@ -243,7 +243,7 @@ extension Worker {
                 events.post(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: item.request.id, result: repr,
                                                                               runtime: item.runtime))
             }
-            logger.info("Task \(item.request.name)[\(item.request.id)] succeeded in \(PythonFloat.repr(item.runtime))s: \(repr)")
+            logger.info(TaskLogLines.succeeded(item.request, runtime: item.runtime, repr: repr))
         }
     }
 

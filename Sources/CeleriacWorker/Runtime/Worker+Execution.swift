@@ -118,7 +118,7 @@ extension Worker {
         if switches.taskEventsEnabled {
             await events.buffer(.taskSucceeded, fields: EventFields.taskSucceeded(uuid: request.id, result: repr, runtime: runtime))
         }
-        logger.info("Task \(request.name)[\(request.id)] succeeded in \(PythonFloat.repr(runtime))s: \(repr)")
+        logger.info(TaskLogLines.succeeded(request, runtime: runtime, repr: repr))
     }
 
     /// A task raised ``TaskReject``. With `requeue` and its message still unacked, the message

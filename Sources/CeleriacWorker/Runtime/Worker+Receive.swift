@@ -83,7 +83,7 @@ extension Worker {
             // Not awaited: a full buffer is published by a task of its own, off the actor.
             events.post(.taskReceived, fields: EventFields.taskReceived(for: message))
         }
-        logger.info("Task \(request.name)[\(request.id)] received")
+        logger.info(TaskLogLines.received(request))
         if let eta = message.headers.eta?.timeIntervalSince1970, eta > now {
             held.schedule(request, at: eta)
             Task { await updatePrefetch() }
