@@ -21,8 +21,10 @@ BIN_RELEASE := .build/release/celeriac
 # constructor, and ICU, unused. Idle worker -c 1 (issue #6), with the static C libraries
 # (Package.swift) and a regenerated order: 17.1-17.7 -> 13.7-14.0 MiB from a cold page cache,
 # 19.7-20.0 -> 15.3-15.5 MiB in the bench right after a build (the whole binary in the page cache,
-# so fault-around maps every neighbour of a touched page). A target that does use full
-# Foundation names its libraries in Package.swift (`fullFoundation`).
+# so fault-around maps every neighbour of a touched page). Once online, the worker also drops the
+# code pages its start-up touched (Sources/Celeriac/App/ResidentCode.swift, MADV_DONTNEED): 15.8
+# -> 10.6-11.7 MiB idle right after a build. A target that does use full Foundation names its
+# libraries in Package.swift (`fullFoundation`).
 RELEASE := -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc Foundation -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc CoreFoundation -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc FoundationInternationalization -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc _FoundationICU -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic $(if $(wildcard Benchmarks/layout/celeriac.order),-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/layout/celeriac.order -Xlinker --no-warn-symbol-ordering,)
 
 .PHONY: demo test bootstrap build release bench fuzz chaos clean layout
