@@ -15,8 +15,8 @@ public struct JSONParser {
     private var lastStringHash: UInt64 = 0
     /// The members (with their keys' hashes) and elements of the containers being parsed,
     /// innermost last: a container's own array is made once, at its exact size, when it
-    /// closes. Grown by appending, a 20-key object reallocated its members and hashes five
-    /// times, and a task message took 25 allocations more to parse (issue #6).
+    /// closes. Grown by appending, a 20-key object reallocated its members and hashes several
+    /// times, and a task message took about ten allocations more to parse (issue #6).
     private var memberStack: [(member: JSONObject.Member, hash: UInt64)] = []
     private var elementStack: [JSONValue] = []
 
