@@ -21,7 +21,10 @@ public enum ProcessRunner {
         let errPath = folder.appendingPathComponent("celeriac-err-\(stamp)").path
         let inPath = folder.appendingPathComponent("celeriac-in-\(stamp)").path
         defer { for path in [outPath, errPath, inPath] { unlink(path) } }
-        if let input { FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8)) }
+        // A child given no input file would read nothing and fail confusingly later.
+        if let input, !FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8)) {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: inPath])
+        }
         // stderr is kept apart from stdout by wrapping the program in a shell redirect.
         let child = try ChildProcess(
             "/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"$CELERIAC_ERR_FILE\"", executable.path] + arguments,

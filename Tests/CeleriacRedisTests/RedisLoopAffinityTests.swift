@@ -55,7 +55,7 @@ struct RedisLoopAffinityTests {
         try await withClient(.v3) { client, _ async throws in
             let connection = try await client.pooledConnection()
             let id = try #require(try await connection.send(["CLIENT", "ID"]).int)
-            let admin = try RedisClient(url: client.url, options: testOptions(.v3))
+            let admin = RedisClient(url: client.url, options: testOptions(.v3))
             _ = try await admin.send(["CLIENT", "KILL", "ID", String(id)])
             // Wait (boundedly) until the client has seen the close.
             for _ in 0..<400 where connection.isConnected { try await Task.sleep(for: .milliseconds(10)) }

@@ -94,7 +94,7 @@ struct RedisReplyPollingTests {
             }
             #expect(replies.count == 200)
             #expect(!replies.contains(nil))
-            let totals = try await connection.pipeline((0..<4).map { RedisCommand(["GET", "counter-\($0)"]) })
+            let totals = await connection.pipeline((0..<4).map { RedisCommand(["GET", "counter-\($0)"]) })
             #expect(totals.map { try? $0.get().string } == ["50", "50", "50", "50"])
             await connection.close()
         }

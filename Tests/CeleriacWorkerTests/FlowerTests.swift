@@ -24,7 +24,7 @@ struct FlowerTests {
             return
         }
         try await WorkerHarness.with { harness in
-            let nodename = await harness.worker.nodename
+            let nodename = harness.worker.nodename
             let url = harness.server.url()
             let port = FreePort.next()
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("flower-\(UUID().uuidString).log")

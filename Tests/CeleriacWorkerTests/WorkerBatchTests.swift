@@ -40,7 +40,7 @@ struct WorkerBatchTests {
         try await WorkerHarness.with(registry: registry) { harness in
             func batched(_ name: String) async throws -> Bool {
                 let message = try harness.producer.message(name)
-                let delivery = Delivery(raw: try message.envelope.encoded(), queue: "celery", key: "celery",
+                let delivery = Delivery(raw: message.envelope.encoded(), queue: "celery", key: "celery",
                                         envelope: message.envelope, deliveryTag: "tag")
                 let task = try #require(registry[name])
                 let request = TaskRequest(delivery: delivery, message: message, task: task, receivedAt: 0)

@@ -236,8 +236,10 @@ public final class RedisConnection: RedisCommandSending {
         let command = RedisCommand([kind] + names).encoded
         let confirmation = kind.lowercased()
         let promise = handler.eventLoop.makePromise(of: RESPValue.self)
-        let send = {
-            handler.value.sendPubSub(command, kind: confirmation, count: names.count, waiter: .promise(promise), timeout: nil)
+        let count = names.count
+        // Sendable: it may cross to the loop (`execute`); it captures only Sendable values.
+        let send: @Sendable () -> Void = {
+            handler.value.sendPubSub(command, kind: confirmation, count: count, waiter: .promise(promise), timeout: nil)
         }
         if handler.eventLoop.inEventLoop { send() } else { handler.eventLoop.execute(send) }
         return promise.futureResult
@@ -266,7 +268,7 @@ public final class RedisConnection: RedisCommandSending {
         let subscribe = RedisCommand(["SUBSCRIBE"] + channels).encoded
         let count = channels.count
         return await withUnsafeContinuation { continuation in
-            let send = {
+            let send: @Sendable () -> Void = {
                 let collector = RedisPipelineCollector(expected: 2, continuation: continuation)
                 handler.value.sendPubSub(subscribe, kind: "subscribe", count: count, waiter: .batch(collector), timeout: timeout, flush: false)
                 handler.value.send(command.encoded, waiter: .batch(collector), timeout: timeout)

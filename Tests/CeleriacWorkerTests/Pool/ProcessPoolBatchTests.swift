@@ -46,7 +46,7 @@ struct ProcessPoolBatchTests {
         var builder = TaskMessageBuilder(id: id, name: name, origin: "test")
         builder.args = args
         let message = try builder.build()
-        let delivery = Delivery(raw: try message.envelope.encoded(), queue: "celery", key: "celery", envelope: message.envelope,
+        let delivery = Delivery(raw: message.envelope.encoded(), queue: "celery", key: "celery", envelope: message.envelope,
                                 deliveryTag: builder.deliveryTag)
         return TaskRequest(delivery: delivery, message: message, task: ProcessPoolPipelineTests.task(name), receivedAt: 0)
     }
