@@ -9,17 +9,11 @@
 #include "CCeleriacExecutorHook.h"
 
 #if defined(__linux__)
-struct release_state {
-    size_t advised;
-    int done;
-};
-
+// Called for the first object only, the executable: its nonzero return ends the iteration, so
+// libraries are left alone. `data` is the byte count advised.
 static int release_first_object(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size;
-    struct release_state *state = data;
-    // The first object dl_iterate_phdr reports is the executable; libraries are left alone.
-    if (state->done) return 1;
-    state->done = 1;
+    size_t *advised = data;
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t relro_start = 0, relro_end = 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -41,7 +35,7 @@ static int release_first_object(struct dl_phdr_info *info, size_t size, void *da
         end = end / page * page;
         if (start >= end) continue;
         if (relro_start < relro_end && start < relro_end && relro_start < end) continue;
-        if (madvise((void *)start, end - start, MADV_DONTNEED) == 0) state->advised += end - start;
+        if (madvise((void *)start, end - start, MADV_DONTNEED) == 0) *advised += end - start;
     }
     return 1;
 }
@@ -49,9 +43,9 @@ static int release_first_object(struct dl_phdr_info *info, size_t size, void *da
 
 size_t celeriac_release_executable_pages(void) {
 #if defined(__linux__)
-    struct release_state state = {0, 0};
-    dl_iterate_phdr(release_first_object, &state);
-    return state.advised;
+    size_t advised = 0;
+    dl_iterate_phdr(release_first_object, &advised);
+    return advised;
 #else
     return 0;
 #endif

@@ -111,8 +111,9 @@ public struct CeleryDateTime: Sendable, Hashable, CustomStringConvertible {
     public var description: String { isoformat }
 
     /// Appends `value` in decimal, zero-padded to `width` digits (more when it needs more), as
-    /// Python's `%0Nd`; a negative value keeps its sign ahead of the digits.
-    static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
+    /// Python's `%0Nd`; a negative value keeps its sign ahead of the digits. Also what the
+    /// worker's log timestamps are written with.
+    public static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
         if value < 0 {
             text.append(UInt8(ascii: "-"))
             append(-value, width: max(0, width - 1), to: &text)

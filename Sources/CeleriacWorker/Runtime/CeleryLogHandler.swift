@@ -1,3 +1,4 @@
+import CeleriacProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -170,16 +171,17 @@ public struct CeleryLogHandler: LogHandler {
             var seconds = now.tv_sec
             var parts = tm()
             localtime_r(&seconds, &parts)
-            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            let text = Array(("\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)),").utf8)
+            var text: [UInt8] = []
+            text.reserveCapacity(20)
+            for (value, width, separator) in [(parts.tm_year + 1900, 4, "-"), (parts.tm_mon + 1, 2, "-"), (parts.tm_mday, 2, " "),
+                                              (parts.tm_hour, 2, ":"), (parts.tm_min, 2, ":"), (parts.tm_sec, 2, ",")] {
+                CeleryDateTime.append(Int(value), width: width, to: &text)
+                text.append(contentsOf: separator.utf8)
+            }
             lastSecond.withLock { $0 = (Int(now.tv_sec), text) }
             bytes.append(contentsOf: text)
         }
-        let millis = Int(now.tv_usec / 1000)
-        bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(millis % 10))
+        CeleryDateTime.append(Int(now.tv_usec / 1000), width: 3, to: &bytes)
     }
 
     /// Celery's `--loglevel` names (any case): DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL).

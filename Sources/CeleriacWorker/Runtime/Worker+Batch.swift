@@ -13,9 +13,9 @@ import Foundation
 /// back into the worker to free their slots. The task then goes on with the next batch, whose
 /// acks travel with the results of the one before (``runBatches(_:)``). Started one task each,
 /// the same requests cost a task, three hops and a batcher's hand-over per request, which was
-/// most of a busy worker's time per task. Only early-ack requests without time limits on the async pool qualify; a
-/// body that does more than return a value (chain, callbacks, chord, failure, retry) is
-/// concluded on its own as usual.
+/// most of a busy worker's time per task. Only early-ack requests without time limits on the
+/// async pool qualify; a body that does more than return a value (chain, callbacks, chord,
+/// failure, retry) is concluded on its own as usual.
 extension Worker {
     /// One request of a batch and what can stop it before its body starts.
     struct BatchItem: Sendable {
